@@ -1,0 +1,118 @@
+package hostabi_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/benthos-wasm/benthos-wasm/hostabi"
+)
+
+func readWasm(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "wasm", name))
+	require.NoError(t, err, "run testdata/build.sh to build the test modules")
+	return b
+}
+
+func load(t testing.TB, module, function string) *hostabi.Module {
+	t.Helper()
+	m, err := hostabi.Load(context.Background(), module, readWasm(t, module), function)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = m.Close(context.Background()) })
+	return m
+}
+
+func instantiate(t testing.TB, m *hostabi.Module) *hostabi.Instance {
+	t.Helper()
+	in, err := m.Instantiate(context.Background())
+	require.NoError(t, err)
+	return in
+}
+
+func TestLoadNamesEveryMismatch(t *testing.T) {
+	tests := []struct {
+		module, function string
+		want             []string
+	}{
+		{"no_alloc.wasm", "f", []string{
+			"module no_alloc.wasm does not fit the wasm_smt ABI",
+			`export "memory" (memory) is missing`,
+			"export alloc is missing (expected a function (i32) -> (i32))",
+		}},
+		{"bad_import.wasm", "f", []string{
+			"import env.get_value has type () -> (i32), expected () -> (i64)",
+			"import env.launch_missiles is not a host function",
+			`import other.thing is from module "other", which the host does not provide`,
+		}},
+		{"noop.wasm", "takes_param", []string{
+			"export takes_param has type (i32) -> (), expected () -> () or () -> (i64)",
+		}},
+		{"noop.wasm", "returns_i32", []string{
+			"export returns_i32 has type () -> (i32), expected () -> () or () -> (i64)",
+		}},
+		{"noop.wasm", "nope", []string{
+			"export nope is missing (expected a function () -> () or () -> (i64))",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.module+"/"+tt.function, func(t *testing.T) {
+			_, err := hostabi.Load(context.Background(), tt.module, readWasm(t, tt.module), tt.function)
+			require.Error(t, err)
+			for _, want := range tt.want {
+				assert.Contains(t, err.Error(), want)
+			}
+		})
+	}
+}
+
+func TestLoadRejectsBytesThatAreNotWasm(t *testing.T) {
+	_, err := hostabi.Load(context.Background(), "notes.txt", []byte("hello"), "f")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "module notes.txt is not a valid WebAssembly module")
+}
+
+func TestFaultyGuestsFailTheCallAndBreakTheInstance(t *testing.T) {
+	tests := []struct {
+		function string
+		target   any
+		want     string
+	}{
+		{"set_out_of_bounds", new(*hostabi.HostFunctionError),
+			"host function set_value failed: the guest passed 10000 bytes at offset 65000, outside its memory of 65536 bytes"},
+		{"garbage_alloc", new(*hostabi.HostFunctionError),
+			"host function get_value failed: the guest's alloc(5) returned offset 4294967280, outside its memory of 65536 bytes"},
+		{"bad_error_result", new(*hostabi.HostFunctionError),
+			"the error message at offset 65520, 4096 bytes, is outside guest memory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.function, func(t *testing.T) {
+			in := instantiate(t, load(t, "faults.wasm", tt.function))
+			rec := &memRecord{value: str("hello")}
+			err := in.Call(rec)
+			require.Error(t, err)
+			assert.True(t, errors.As(err, tt.target), "error type %T", err)
+			assert.Contains(t, err.Error(), tt.want)
+			assert.True(t, in.Broken())
+			assert.Equal(t, "hello", *rec.value, "the record is untouched")
+
+			err = in.Call(rec)
+			require.Error(t, err, "a broken instance refuses further calls")
+			assert.Contains(t, err.Error(), "instance is broken")
+		})
+	}
+}
+
+func TestNoopCallSucceedsAndKeepsTheInstance(t *testing.T) {
+	in := instantiate(t, load(t, "noop.wasm", "noop"))
+	for i := 0; i < 3; i++ {
+		require.NoError(t, in.Call(&memRecord{}))
+	}
+	assert.False(t, in.Broken())
+	assert.Equal(t, uint32(1), in.MemoryPages())
+}

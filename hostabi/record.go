@@ -1,0 +1,35 @@
+package hostabi
+
+import "errors"
+
+// ErrAbsent is returned (wrapped) by a Record for a part it does not have. An
+// absent part is not the same as an empty one.
+var ErrAbsent = errors.New("absent")
+
+// Record is the host's view of the record a guest call works on.
+//
+// Getters return the bytes the guest sees (after the part's converter); the
+// result is copied into guest memory before the next Record call, so it may
+// share memory with the record. Setters receive a view into guest memory that
+// is valid only until they return: implementations copy what they keep.
+// Within one guest call, a getter must see what earlier setters wrote.
+// A Record is used by one goroutine at a time.
+type Record interface {
+	Key() ([]byte, error)
+	SetKey(b []byte) error
+	RemoveKey()
+
+	Value() ([]byte, error)
+	SetValue(b []byte) error
+	RemoveValue()
+
+	Topic() ([]byte, error)
+	SetTopic(b []byte) error
+	RemoveTopic()
+
+	Header(name []byte) ([]byte, error)
+	SetHeader(name, value []byte) error
+	RemoveHeader(name []byte)
+	// HeaderNames appends the names of the present headers to dst, in any order.
+	HeaderNames(dst []string) []string
+}

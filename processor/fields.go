@@ -1,0 +1,54 @@
+package processor
+
+import (
+	"github.com/benthos-wasm/benthos-wasm/codec"
+)
+
+// Kafka bookkeeping metadata, as Kafka inputs set it. These fields describe
+// where a record came from; they are not headers.
+const (
+	metaPartition     = "kafka_partition"
+	metaOffset        = "kafka_offset"
+	metaTimestampMs   = "kafka_timestamp_ms"
+	metaTimestampUnix = "kafka_timestamp_unix"
+	metaLag           = "kafka_lag"
+	// metaTombstone set to true marks a record whose value is absent.
+	metaTombstone = "kafka_tombstone_message"
+)
+
+// recordFields says where each part of a record lives in a message and how
+// it converts. It is built once per processor and shared read-only.
+type recordFields struct {
+	keyMeta    string
+	topicMeta  string
+	keyConv    codec.Converter
+	valueConv  codec.Converter
+	headerConv codec.Converter
+	// reserved holds the metadata fields that stand for record parts or Kafka
+	// bookkeeping; every other metadata field is a header.
+	reserved map[string]string
+}
+
+func newRecordFields(keyMeta, topicMeta string, keyConv, valueConv, headerConv codec.Converter) *recordFields {
+	f := &recordFields{
+		keyMeta: keyMeta, topicMeta: topicMeta,
+		keyConv: keyConv, valueConv: valueConv, headerConv: headerConv,
+		reserved: map[string]string{
+			metaPartition:     "the record's partition",
+			metaOffset:        "the record's offset",
+			metaTimestampMs:   "the record's timestamp",
+			metaTimestampUnix: "the record's timestamp",
+			metaLag:           "the consumer lag",
+			metaTombstone:     "whether the value is absent",
+		},
+	}
+	f.reserved[keyMeta] = "the record's key"
+	f.reserved[topicMeta] = "the record's topic"
+	return f
+}
+
+// isHeader reports whether the metadata field name is a header.
+func (f *recordFields) isHeader(name string) bool {
+	_, reserved := f.reserved[name]
+	return !reserved
+}

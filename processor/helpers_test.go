@@ -1,0 +1,59 @@
+package processor
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/redpanda-data/benthos/v4/public/service"
+	"github.com/stretchr/testify/require"
+)
+
+// modulePath is the path of a built test module.
+func modulePath(name string) string {
+	return filepath.Join("..", "testdata", "wasm", name)
+}
+
+// newTestProcessor builds a wasm_smt processor from YAML, as Benthos would.
+func newTestProcessor(t testing.TB, yaml string) *wasmSMT {
+	t.Helper()
+	conf, err := wasmSMTSpec().ParseYAML(yaml, nil)
+	require.NoError(t, err)
+	p, err := newWasmSMT(conf, service.MockResources())
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = p.Close(context.Background()) })
+	return p
+}
+
+func processorFor(t testing.TB, module, function, extra string) *wasmSMT {
+	return newTestProcessor(t, fmt.Sprintf("module_path: %s\nfunction: %s\n%s", modulePath(module), function, extra))
+}
+
+// process runs one batch and returns the single batch that comes out.
+func process(t testing.TB, p *wasmSMT, msgs ...*service.Message) service.MessageBatch {
+	t.Helper()
+	out, err := p.ProcessBatch(context.Background(), msgs)
+	require.NoError(t, err)
+	require.Len(t, out, 1)
+	return out[0]
+}
+
+// metadata returns every metadata field of msg.
+func metadata(msg *service.Message) map[string]any {
+	m := map[string]any{}
+	_ = msg.MetaWalkMut(func(k string, v any) error {
+		m[k] = v
+		return nil
+	})
+	return m
+}
+
+// message makes a message with payload and metadata.
+func message(payload string, meta map[string]any) *service.Message {
+	msg := service.NewMessage([]byte(payload))
+	for k, v := range meta {
+		msg.MetaSetMut(k, v)
+	}
+	return msg
+}

@@ -1,0 +1,292 @@
+package processor
+
+import (
+	"fmt"
+	"unsafe"
+
+	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/benthos-wasm/benthos-wasm/hostabi"
+)
+
+// pendingPart is a write the guest made to one part of the record during the
+// call in progress. Nothing reaches the message before commit.
+type pendingPart struct {
+	written    bool   // set or removed in this call
+	removed    bool   // removed: the part is now absent
+	guest      []byte // the bytes as the guest set them; later getters see these
+	stored     any    // what the message gets: []byte, or a structured value
+	structured bool
+}
+
+// messageRecord shows a Benthos message to a guest as a record (it implements
+// hostabi.Record), buffering every write until commit, so a failed call
+// leaves the message exactly as it was. One is reused per instance.
+type messageRecord struct {
+	f       *recordFields
+	msg     *service.Message
+	key     pendingPart
+	topic   pendingPart
+	value   pendingPart
+	headers map[string]pendingPart
+	// headersCleared: set_record replaced every header of the message.
+	headersCleared bool
+}
+
+func newMessageRecord(f *recordFields) *messageRecord {
+	return &messageRecord{f: f, headers: map[string]pendingPart{}}
+}
+
+// reset points the record at msg, forgetting every pending write.
+func (r *messageRecord) reset(msg *service.Message) {
+	r.msg = msg
+	r.key, r.topic, r.value = pendingPart{}, pendingPart{}, pendingPart{}
+	clear(r.headers)
+	r.headersCleared = false
+}
+
+// lookup views name as a string for map lookups, without copying it. The
+// result must not be kept.
+func lookup(name []byte) string { return unsafe.String(unsafe.SliceData(name), len(name)) }
+
+func absentErr(what, field string) error {
+	return fmt.Errorf("the record has no %s (metadata field %q is not set): %w", what, field, hostabi.ErrAbsent)
+}
+
+// pending returns what the guest wrote earlier in this call.
+func (p *pendingPart) pending(what string) ([]byte, error) {
+	if p.removed {
+		return nil, fmt.Errorf("the record has no %s (removed earlier in this call): %w", what, hostabi.ErrAbsent)
+	}
+	return p.guest, nil
+}
+
+// Key implements hostabi.Record.
+func (r *messageRecord) Key() ([]byte, error) {
+	if r.key.written {
+		return r.key.pending("key")
+	}
+	v, ok := r.msg.MetaGetMut(r.f.keyMeta)
+	if !ok {
+		return nil, absentErr("key", r.f.keyMeta)
+	}
+	b, err := r.f.keyConv.FromValue(v)
+	if err != nil {
+		return nil, fmt.Errorf("key (metadata field %q): %w", r.f.keyMeta, err)
+	}
+	return b, nil
+}
+
+// SetKey implements hostabi.Record.
+func (r *messageRecord) SetKey(b []byte) error {
+	if err := r.key.set(b, r.f.keyConv.ToHost); err != nil {
+		return fmt.Errorf("key: %w", err)
+	}
+	return nil
+}
+
+// RemoveKey implements hostabi.Record.
+func (r *messageRecord) RemoveKey() { r.key.remove() }
+
+// Value implements hostabi.Record.
+func (r *messageRecord) Value() ([]byte, error) {
+	if r.value.written {
+		return r.value.pending("value")
+	}
+	if r.isTombstone() {
+		return nil, fmt.Errorf("the record has no value (it is a tombstone: metadata field %q is true): %w",
+			metaTombstone, hostabi.ErrAbsent)
+	}
+	raw, err := r.msg.AsBytes()
+	if err != nil {
+		return nil, fmt.Errorf("value: %w", err)
+	}
+	b, err := r.f.valueConv.FromBytes(raw)
+	if err != nil {
+		return nil, fmt.Errorf("value: %w", err)
+	}
+	return b, nil
+}
+
+// SetValue implements hostabi.Record.
+func (r *messageRecord) SetValue(b []byte) error {
+	if err := r.value.set(b, r.f.valueConv.ToHost); err != nil {
+		return fmt.Errorf("value: %w", err)
+	}
+	return nil
+}
+
+// RemoveValue implements hostabi.Record.
+func (r *messageRecord) RemoveValue() { r.value.remove() }
+
+func (r *messageRecord) isTombstone() bool {
+	v, ok := r.msg.MetaGetMut(metaTombstone)
+	if !ok {
+		return false
+	}
+	switch t := v.(type) {
+	case bool:
+		return t
+	case string:
+		return t == "true"
+	}
+	return false
+}
+
+// Topic implements hostabi.Record. Topics are text: no converter applies.
+func (r *messageRecord) Topic() ([]byte, error) {
+	if r.topic.written {
+		return r.topic.pending("topic")
+	}
+	v, ok := r.msg.MetaGetMut(r.f.topicMeta)
+	if !ok {
+		return nil, absentErr("topic", r.f.topicMeta)
+	}
+	s, ok := v.(string)
+	if !ok {
+		s = fmt.Sprint(v)
+	}
+	return unsafe.Slice(unsafe.StringData(s), len(s)), nil
+}
+
+// SetTopic implements hostabi.Record.
+func (r *messageRecord) SetTopic(b []byte) error {
+	return r.topic.set(b, keepBytes)
+}
+
+// RemoveTopic implements hostabi.Record.
+func (r *messageRecord) RemoveTopic() { r.topic.remove() }
+
+// Header implements hostabi.Record.
+func (r *messageRecord) Header(name []byte) ([]byte, error) {
+	key := lookup(name)
+	if p, ok := r.headers[key]; ok {
+		return p.pending(fmt.Sprintf("header %q", key))
+	}
+	if r.headersCleared || !r.f.isHeader(key) {
+		return nil, fmt.Errorf("the record has no header %q: %w", key, hostabi.ErrAbsent)
+	}
+	v, ok := r.msg.MetaGetMut(key)
+	if !ok {
+		return nil, fmt.Errorf("the record has no header %q: %w", key, hostabi.ErrAbsent)
+	}
+	b, err := r.f.headerConv.FromValue(v)
+	if err != nil {
+		return nil, fmt.Errorf("header %q: %w", key, err)
+	}
+	return b, nil
+}
+
+// SetHeader implements hostabi.Record.
+func (r *messageRecord) SetHeader(name, value []byte) error {
+	key := lookup(name)
+	if meaning, reserved := r.f.reserved[key]; reserved {
+		return fmt.Errorf("header %q cannot be set: metadata field %q holds %s", key, key, meaning)
+	}
+	var p pendingPart
+	if err := p.set(value, r.f.headerConv.ToHost); err != nil {
+		return fmt.Errorf("header %q: %w", key, err)
+	}
+	r.headers[string(name)] = p
+	return nil
+}
+
+// RemoveHeader implements hostabi.Record.
+func (r *messageRecord) RemoveHeader(name []byte) {
+	key := lookup(name)
+	if !r.f.isHeader(key) {
+		return
+	}
+	var p pendingPart
+	p.remove()
+	r.headers[string(name)] = p
+}
+
+// HeaderNames implements hostabi.Record.
+func (r *messageRecord) HeaderNames(dst []string) []string {
+	if !r.headersCleared {
+		_ = r.msg.MetaWalkMut(func(k string, _ any) error {
+			if _, overridden := r.headers[k]; !overridden && r.f.isHeader(k) {
+				dst = append(dst, k)
+			}
+			return nil
+		})
+	}
+	for k, p := range r.headers {
+		if !p.removed {
+			dst = append(dst, k)
+		}
+	}
+	return dst
+}
+
+// set copies the guest's bytes (a view into guest memory) and converts them.
+func (p *pendingPart) set(b []byte, toHost func([]byte) (any, bool, error)) error {
+	guest := append([]byte(nil), b...)
+	stored, structured, err := toHost(guest)
+	if err != nil {
+		return err
+	}
+	*p = pendingPart{written: true, guest: guest, stored: stored, structured: structured}
+	return nil
+}
+
+func (p *pendingPart) remove() { *p = pendingPart{written: true, removed: true} }
+
+// keepBytes stores the guest's bytes as they are.
+func keepBytes(b []byte) (any, bool, error) { return b, false, nil }
+
+// metaValue is what a metadata field gets for a pending write.
+func (p *pendingPart) metaValue() any {
+	if p.structured {
+		return p.stored
+	}
+	return string(p.stored.([]byte))
+}
+
+// commit applies every pending write to the message. It cannot fail: each
+// write was converted and checked when the guest made it.
+func (r *messageRecord) commit() {
+	r.commitMeta(&r.key, r.f.keyMeta)
+	r.commitMeta(&r.topic, r.f.topicMeta)
+	if r.value.written {
+		switch {
+		case r.value.removed:
+			r.msg.SetBytes(nil)
+			r.msg.MetaSetMut(metaTombstone, true)
+		case r.value.structured:
+			r.msg.SetStructuredMut(r.value.stored)
+			r.msg.MetaDelete(metaTombstone)
+		default:
+			r.msg.SetBytes(r.value.stored.([]byte))
+			r.msg.MetaDelete(metaTombstone)
+		}
+	}
+	if r.headersCleared {
+		var names []string
+		_ = r.msg.MetaWalkMut(func(k string, _ any) error {
+			if r.f.isHeader(k) {
+				names = append(names, k)
+			}
+			return nil
+		})
+		for _, k := range names {
+			r.msg.MetaDelete(k)
+		}
+	}
+	for k, p := range r.headers {
+		r.commitMeta(&p, k)
+	}
+	// The committed slices now belong to the message.
+	r.reset(nil)
+}
+
+func (r *messageRecord) commitMeta(p *pendingPart, field string) {
+	switch {
+	case !p.written:
+	case p.removed:
+		r.msg.MetaDelete(field)
+	default:
+		r.msg.MetaSetMut(field, p.metaValue())
+	}
+}

@@ -1,0 +1,138 @@
+package processor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/benthos-wasm/benthos-wasm/hostabi"
+)
+
+// errPoolClosed is returned by get after the processor has closed.
+var errPoolClosed = errors.New("wasm_smt processor is closed")
+
+// worker is one guest instance with the record view it reuses for every call.
+type worker struct {
+	inst *hostabi.Instance
+	rec  *messageRecord
+}
+
+// pool holds up to max workers of one module: a wazero instance serves one
+// goroutine at a time, and Benthos runs one processor on many threads.
+//
+// Workers are made on demand. A worker whose instance broke (a trap, a failed
+// host call) is discarded, never returned. Closing is idempotent and safe
+// against workers in use: they are closed when they come back, and the module
+// when the last one has.
+type pool struct {
+	module *hostabi.Module
+	fields *recordFields
+	idle   chan *worker  // workers ready for use
+	slots  chan struct{} // one token per live worker, so at most cap(slots)
+
+	mu     sync.Mutex
+	closed bool
+	live   int
+}
+
+func newPool(module *hostabi.Module, fields *recordFields, max int) *pool {
+	return &pool{
+		module: module,
+		fields: fields,
+		idle:   make(chan *worker, max),
+		slots:  make(chan struct{}, max),
+	}
+}
+
+// get returns an idle worker, makes one if fewer than max are live, or waits.
+func (p *pool) get(ctx context.Context) (*worker, error) {
+	for {
+		select {
+		case w := <-p.idle:
+			return w, nil
+		default:
+		}
+		select {
+		case w := <-p.idle:
+			return w, nil
+		case p.slots <- struct{}{}:
+			w, err := p.make(ctx)
+			if err != nil {
+				<-p.slots
+				return nil, err
+			}
+			return w, nil
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waiting for a wasm_smt instance: %w", ctx.Err())
+		}
+	}
+}
+
+func (p *pool) make(ctx context.Context) (*worker, error) {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil, errPoolClosed
+	}
+	p.live++
+	p.mu.Unlock()
+	inst, err := p.module.Instantiate(context.WithoutCancel(ctx))
+	if err != nil {
+		p.release()
+		return nil, err
+	}
+	return &worker{inst: inst, rec: newMessageRecord(p.fields)}, nil
+}
+
+// put returns a worker after use; a broken one is discarded instead.
+func (p *pool) put(w *worker) {
+	p.mu.Lock()
+	if p.closed || w.inst.Broken() {
+		p.mu.Unlock()
+		p.discard(w)
+		return
+	}
+	// Under the lock, so close cannot miss a worker put back as it drains.
+	p.idle <- w // never blocks: at most cap(idle) workers are live
+	p.mu.Unlock()
+}
+
+// discard closes a worker and frees its slot.
+func (p *pool) discard(w *worker) {
+	_ = w.inst.Close(context.Background())
+	<-p.slots
+	p.release()
+}
+
+func (p *pool) release() {
+	p.mu.Lock()
+	p.live--
+	last := p.closed && p.live == 0
+	p.mu.Unlock()
+	if last {
+		_ = p.module.Close(context.Background())
+	}
+}
+
+// close stops new workers, closes the idle ones, and closes the module once
+// the workers in use have come back. It may be called any number of times.
+func (p *pool) close() {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return
+	}
+	p.closed = true
+	p.live++ // hold the module open while draining
+	p.mu.Unlock()
+	for drained := false; !drained; {
+		select {
+		case w := <-p.idle:
+			p.discard(w)
+		default:
+			drained = true
+		}
+	}
+	p.release()
+}

@@ -1,0 +1,252 @@
+package processor
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+
+	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/benthos-wasm/benthos-wasm/codec"
+	"github.com/benthos-wasm/benthos-wasm/hostabi"
+)
+
+// Field names of the wasm_smt config.
+const (
+	fieldModulePath      = "module_path"
+	fieldFunction        = "function"
+	fieldKeyConverter    = "key_converter"
+	fieldValueConverter  = "value_converter"
+	fieldHeaderConverter = "header_converter"
+	fieldKeyMetadata     = "key_metadata"
+	fieldTopicMetadata   = "topic_metadata"
+	fieldMaxInstances    = "max_instances"
+)
+
+func converterField(name, part string) *service.ConfigField {
+	options := map[string]string{
+		codec.BytesName:  "Raw bytes, untouched (Kafka Connect's ByteArrayConverter).",
+		codec.StringName: "UTF-8 text; bytes that are not valid UTF-8 fail the record.",
+		codec.JSONName: "JSON text; a payload the guest sets becomes a structured message, " +
+			"metadata keeps its JSON type; invalid JSON fails the record.",
+	}
+	for alias, canonical := range codec.Aliases() {
+		options[alias] = "Alias of `" + canonical + "`, so Kafka Connect settings copy over."
+	}
+	return service.NewStringAnnotatedEnumField(name, options).
+		Description("How the " + part + " converts between the message and the bytes the guest sees.").
+		Default(codec.BytesName)
+}
+
+func wasmSMTSpec() *service.ConfigSpec {
+	return service.NewConfigSpec().
+		Beta().
+		Categories("Utility").
+		Summary("Runs a WebAssembly function over each message, through the host ABI of the Kafka Connect Wasm transformer.").
+		Description(`
+The guest reads and writes only the parts of the record it needs, through host functions
+(`+"`get_value`, `set_key`, `get_header`, ..."+`). The record is the message seen Kafka-style:
+
+- value: the payload;
+- key: the metadata field named by `+"`key_metadata`"+`;
+- topic: the metadata field named by `+"`topic_metadata`"+`;
+- headers: every other metadata field, except Kafka bookkeeping fields (`+"`kafka_partition`, `kafka_offset`, `kafka_timestamp_ms`, `kafka_timestamp_unix`, `kafka_lag`, `kafka_tombstone_message`"+`).
+
+A message whose metadata `+"`kafka_tombstone_message`"+` is true has no value.
+
+All writes of one call reach the message only when the call succeeds. When the guest returns an
+error, traps, or a host function fails, the message goes on unchanged and flagged with the error,
+so `+"`catch`"+`, `+"`switch`"+` on `+"`errored()`"+` or a dead-letter output can handle it.
+An instance that trapped is thrown away and replaced. See docs/ABI.md for the ABI.`).
+		Field(service.NewStringField(fieldModulePath).
+			Description("Path of the WebAssembly module, relative to the working directory.").
+			Example("./functions.wasm")).
+		Field(service.NewStringField(fieldFunction).
+			Description("Name of the exported function to run on each message: no parameters, and no result or an i64 result (see docs/ABI.md).").
+			Example("to_upper")).
+		Field(converterField(fieldKeyConverter, "key")).
+		Field(converterField(fieldValueConverter, "value")).
+		Field(converterField(fieldHeaderConverter, "headers")).
+		Field(service.NewStringField(fieldKeyMetadata).
+			Description("The metadata field that holds the record key.").
+			Default("kafka_key").Advanced()).
+		Field(service.NewStringField(fieldTopicMetadata).
+			Description("The metadata field that holds the record topic.").
+			Default("kafka_topic").Advanced()).
+		Field(service.NewIntField(fieldMaxInstances).
+			Description("The most guest instances kept for this processor; each serves one pipeline thread at a time. 0 means the number of CPUs.").
+			Default(0).Advanced().
+			LintRule(`root = if this < 0 { [ "max_instances must be 0 or more" ] }`)).
+		Example("Upper-case every payload",
+			"Runs the `to_upper` function of a module over each message.",
+			`
+pipeline:
+  processors:
+    - wasm_smt:
+        module_path: ./functions.wasm
+        function: to_upper
+        value_converter: string
+`)
+}
+
+func init() {
+	err := service.RegisterBatchProcessor("wasm_smt", wasmSMTSpec(),
+		func(conf *service.ParsedConfig, mgr *service.Resources) (service.BatchProcessor, error) {
+			return newWasmSMT(conf, mgr)
+		})
+	if err != nil {
+		panic(err)
+	}
+}
+
+// wasmSMT is the wasm_smt processor: one compiled module, a pool of instances.
+type wasmSMT struct {
+	label string // module path and function, for errors
+	pool  *pool
+	log   *service.Logger
+}
+
+func newWasmSMT(conf *service.ParsedConfig, mgr *service.Resources) (*wasmSMT, error) {
+	modulePath, err := conf.FieldString(fieldModulePath)
+	if err != nil {
+		return nil, err
+	}
+	function, err := conf.FieldString(fieldFunction)
+	if err != nil {
+		return nil, err
+	}
+	fields, err := parseRecordFields(conf)
+	if err != nil {
+		return nil, err
+	}
+	maxInstances, err := conf.FieldInt(fieldMaxInstances)
+	if err != nil {
+		return nil, err
+	}
+	if maxInstances < 0 {
+		return nil, fmt.Errorf("field %s: must be 0 or more, got %d", fieldMaxInstances, maxInstances)
+	}
+	if maxInstances == 0 {
+		maxInstances = runtime.GOMAXPROCS(0)
+	}
+
+	wasm, err := readModule(mgr.FS(), modulePath)
+	if err != nil {
+		return nil, err
+	}
+	log := mgr.Logger().With("module", modulePath, "function", function)
+	ctx := context.Background()
+	module, err := hostabi.Load(ctx, modulePath, wasm, function,
+		hostabi.WithGuestOutput(func(stream, line string) {
+			if stream == "stderr" {
+				log.Warnf("guest stderr: %s", line)
+			} else {
+				log.Infof("guest stdout: %s", line)
+			}
+		}))
+	if err != nil {
+		return nil, fmt.Errorf("field %s: %w", fieldModulePath, err)
+	}
+
+	p := &wasmSMT{
+		label: modulePath + " " + function,
+		pool:  newPool(module, fields, maxInstances),
+		log:   log,
+	}
+	// Make one instance now, so a guest that fails to start fails the
+	// pipeline at start-up rather than on the first message.
+	w, err := p.pool.get(ctx)
+	if err != nil {
+		p.pool.close()
+		return nil, err
+	}
+	p.pool.put(w)
+	return p, nil
+}
+
+func parseRecordFields(conf *service.ParsedConfig) (*recordFields, error) {
+	convs := make([]codec.Converter, 3)
+	for i, name := range []string{fieldKeyConverter, fieldValueConverter, fieldHeaderConverter} {
+		s, err := conf.FieldString(name)
+		if err != nil {
+			return nil, err
+		}
+		if convs[i], err = codec.Lookup(s); err != nil {
+			return nil, fmt.Errorf("field %s: %w", name, err)
+		}
+	}
+	keyMeta, err := conf.FieldString(fieldKeyMetadata)
+	if err != nil {
+		return nil, err
+	}
+	topicMeta, err := conf.FieldString(fieldTopicMetadata)
+	if err != nil {
+		return nil, err
+	}
+	if keyMeta == "" || topicMeta == "" || keyMeta == topicMeta {
+		return nil, fmt.Errorf("fields %s and %s must be two different, non-empty metadata names (got %q and %q)",
+			fieldKeyMetadata, fieldTopicMetadata, keyMeta, topicMeta)
+	}
+	return newRecordFields(keyMeta, topicMeta, convs[0], convs[1], convs[2]), nil
+}
+
+func readModule(fs *service.FS, path string) ([]byte, error) {
+	if path == "" {
+		return nil, fmt.Errorf("field %s: no module path given", fieldModulePath)
+	}
+	f, err := fs.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("field %s: reading module: %w", fieldModulePath, err)
+	}
+	defer f.Close()
+	wasm, err := io.ReadAll(f)
+	if err != nil {
+		return nil, fmt.Errorf("field %s: reading module %s: %w", fieldModulePath, path, err)
+	}
+	return wasm, nil
+}
+
+// ProcessBatch runs the guest function over each message of the batch, with
+// one instance checked out for the whole batch.
+func (p *wasmSMT) ProcessBatch(ctx context.Context, batch service.MessageBatch) ([]service.MessageBatch, error) {
+	w, err := p.pool.get(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("wasm_smt %s: %w", p.label, err)
+	}
+	w.inst.Bind(ctx)
+	for i, msg := range batch {
+		w.rec.reset(msg)
+		callErr := w.inst.Call(w.rec)
+		if callErr == nil {
+			w.rec.commit()
+			continue
+		}
+		w.rec.reset(nil)
+		msg.SetError(fmt.Errorf("wasm_smt: %w", callErr))
+		if !w.inst.Broken() {
+			p.log.Debugf("record failed: %v", callErr)
+			continue
+		}
+		// The guest's state is undefined after a trap: replace the instance.
+		p.log.Warnf("instance replaced after: %v", callErr)
+		p.pool.put(w)
+		if w, err = p.pool.get(ctx); err != nil {
+			err = fmt.Errorf("wasm_smt %s: replacing a failed instance: %w", p.label, err)
+			for _, rest := range batch[i+1:] {
+				rest.SetError(err)
+			}
+			return []service.MessageBatch{batch}, nil
+		}
+		w.inst.Bind(ctx)
+	}
+	p.pool.put(w)
+	return []service.MessageBatch{batch}, nil
+}
+
+// Close releases the module once the batches in flight have finished. Benthos
+// calls it once per pipeline thread; every call after the first does nothing.
+func (p *wasmSMT) Close(context.Context) error {
+	p.pool.close()
+	return nil
+}
