@@ -29,8 +29,6 @@ type messageRecord struct {
 	topic   pendingPart
 	value   pendingPart
 	headers map[string]pendingPart
-	// headersCleared: set_record replaced every header of the message.
-	headersCleared bool
 }
 
 func newMessageRecord(f *recordFields) *messageRecord {
@@ -42,7 +40,6 @@ func (r *messageRecord) reset(msg *service.Message) {
 	r.msg = msg
 	r.key, r.topic, r.value = pendingPart{}, pendingPart{}, pendingPart{}
 	clear(r.headers)
-	r.headersCleared = false
 }
 
 // lookup views name as a string for map lookups, without copying it. The
@@ -163,7 +160,7 @@ func (r *messageRecord) Header(name []byte) ([]byte, error) {
 	if p, ok := r.headers[key]; ok {
 		return p.pending(fmt.Sprintf("header %q", key))
 	}
-	if r.headersCleared || !r.f.isHeader(key) {
+	if !r.f.isHeader(key) {
 		return nil, fmt.Errorf("the record has no header %q: %w", key, hostabi.ErrAbsent)
 	}
 	v, ok := r.msg.MetaGetMut(key)
@@ -204,14 +201,12 @@ func (r *messageRecord) RemoveHeader(name []byte) {
 
 // HeaderNames implements hostabi.Record.
 func (r *messageRecord) HeaderNames(dst []string) []string {
-	if !r.headersCleared {
-		_ = r.msg.MetaWalkMut(func(k string, _ any) error {
-			if _, overridden := r.headers[k]; !overridden && r.f.isHeader(k) {
-				dst = append(dst, k)
-			}
-			return nil
-		})
-	}
+	_ = r.msg.MetaWalkMut(func(k string, _ any) error {
+		if _, overridden := r.headers[k]; !overridden && r.f.isHeader(k) {
+			dst = append(dst, k)
+		}
+		return nil
+	})
 	for k, p := range r.headers {
 		if !p.removed {
 			dst = append(dst, k)
@@ -260,18 +255,6 @@ func (r *messageRecord) commit() {
 		default:
 			r.msg.SetBytes(r.value.stored.([]byte))
 			r.msg.MetaDelete(metaTombstone)
-		}
-	}
-	if r.headersCleared {
-		var names []string
-		_ = r.msg.MetaWalkMut(func(k string, _ any) error {
-			if r.f.isHeader(k) {
-				names = append(names, k)
-			}
-			return nil
-		})
-		for _, k := range names {
-			r.msg.MetaDelete(k)
 		}
 	}
 	for k, p := range r.headers {

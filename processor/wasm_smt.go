@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strconv"
+	"strings"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
 
@@ -24,19 +26,25 @@ const (
 	fieldMaxInstances    = "max_instances"
 )
 
+// converterField is a plain string field with its own lint rule: Benthos's
+// enum lint reads option names as Bloblang paths, so it refuses the dotted
+// Kafka Connect class names.
 func converterField(name, part string) *service.ConfigField {
-	options := map[string]string{
-		codec.BytesName:  "Raw bytes, untouched (Kafka Connect's ByteArrayConverter).",
-		codec.StringName: "UTF-8 text; bytes that are not valid UTF-8 fail the record.",
-		codec.JSONName: "JSON text; a payload the guest sets becomes a structured message, " +
-			"metadata keeps its JSON type; invalid JSON fails the record.",
+	quoted := make([]string, 0, len(codec.Names()))
+	for _, n := range codec.Names() {
+		quoted = append(quoted, strconv.Quote(n))
 	}
-	for alias, canonical := range codec.Aliases() {
-		options[alias] = "Alias of `" + canonical + "`, so Kafka Connect settings copy over."
-	}
-	return service.NewStringAnnotatedEnumField(name, options).
-		Description("How the " + part + " converts between the message and the bytes the guest sees.").
-		Default(codec.BytesName)
+	return service.NewStringField(name).
+		Description("How the " + part + " converts between the message and the bytes the guest sees: " +
+			"`bytes` (raw bytes, untouched), " +
+			"`string` (UTF-8 text; bytes that are not valid UTF-8 fail the record), or " +
+			"`json` (JSON text; JSON the guest sets becomes a structured payload, or metadata of that JSON type; invalid JSON fails the record). " +
+			"The Kafka Connect class names `org.apache.kafka.connect.converters.ByteArrayConverter`, " +
+			"`org.apache.kafka.connect.storage.StringConverter` and `org.apache.kafka.connect.json.JsonConverter` are accepted as aliases.").
+		Default(codec.BytesName).
+		LintRule(fmt.Sprintf(`let options = [%s]
+root = if !$options.contains(this) { [ "%s: value %%q is not a converter, expected one of %s".format(this) ] }`,
+			strings.Join(quoted, ", "), name, strings.Join(codec.Names(), ", ")))
 }
 
 func wasmSMTSpec() *service.ConfigSpec {

@@ -1,0 +1,90 @@
+package codec_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/benthos-wasm/benthos-wasm/codec"
+)
+
+func TestLookupAcceptsNamesAndKafkaConnectClassNames(t *testing.T) {
+	for name, want := range map[string]string{
+		"bytes":  "bytes",
+		"string": "string",
+		"json":   "json",
+		"org.apache.kafka.connect.converters.ByteArrayConverter": "bytes",
+		"org.apache.kafka.connect.storage.StringConverter":       "string",
+		"org.apache.kafka.connect.json.JsonConverter":            "json",
+	} {
+		c, err := codec.Lookup(name)
+		require.NoError(t, err, name)
+		assert.Equal(t, want, c.Name())
+	}
+	_, err := codec.Lookup("avro")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `unknown converter "avro": expected one of bytes, string, json, org.apache`)
+}
+
+func TestBytesPassesAnythingThrough(t *testing.T) {
+	c := codec.Bytes{}
+	raw := []byte{0xff, 0x00, 'a'}
+	got, err := c.FromBytes(raw)
+	require.NoError(t, err)
+	assert.Equal(t, raw, got)
+
+	got, err = c.FromValue("text")
+	require.NoError(t, err)
+	assert.Equal(t, "text", string(got))
+	got, err = c.FromValue(int64(3))
+	require.NoError(t, err)
+	assert.Equal(t, "3", string(got), "typed metadata shows as Benthos prints it")
+
+	v, structured, err := c.ToHost(raw)
+	require.NoError(t, err)
+	assert.False(t, structured)
+	assert.Equal(t, raw, v)
+}
+
+func TestStringRefusesInvalidUTF8BothWays(t *testing.T) {
+	c := codec.String{}
+	_, err := c.FromBytes([]byte{0xff})
+	assert.True(t, errors.Is(err, codec.ErrInvalidUTF8))
+	_, _, err = c.ToHost([]byte{0xc3})
+	assert.True(t, errors.Is(err, codec.ErrInvalidUTF8))
+	assert.EqualError(t, err, "not valid UTF-8 (string converter)")
+
+	v, structured, err := c.ToHost([]byte("héllo"))
+	require.NoError(t, err)
+	assert.False(t, structured)
+	assert.Equal(t, []byte("héllo"), v)
+}
+
+func TestJSONShowsTypedValuesAndParsesWhatIsSet(t *testing.T) {
+	c := codec.JSON{}
+	got, err := c.FromValue("abc")
+	require.NoError(t, err)
+	assert.Equal(t, `"abc"`, string(got), "a string is shown as a JSON string")
+	got, err = c.FromValue(map[string]any{"a": 1})
+	require.NoError(t, err)
+	assert.Equal(t, `{"a":1}`, string(got))
+
+	got, err = c.FromBytes([]byte(` {"a": 1} `))
+	require.NoError(t, err)
+	assert.Equal(t, ` {"a": 1} `, string(got), "a JSON payload passes through as it is")
+	_, err = c.FromBytes([]byte(`{"a":`))
+	assert.True(t, errors.Is(err, codec.ErrInvalidJSON))
+
+	v, structured, err := c.ToHost([]byte(`{"id": 9007199254740993, "ratio": 0.5, "tags": ["x"]}`))
+	require.NoError(t, err)
+	assert.True(t, structured)
+	assert.Equal(t, map[string]any{"id": int64(9007199254740993), "ratio": 0.5, "tags": []any{"x"}}, v,
+		"large integers keep every digit")
+
+	for _, bad := range []string{``, `{`, `1 2`, `{} }`, `nope`} {
+		_, _, err := c.ToHost([]byte(bad))
+		assert.True(t, errors.Is(err, codec.ErrInvalidJSON), "%q: %v", bad, err)
+	}
+}

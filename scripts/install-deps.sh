@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what building the guest modules and running every test needs, from
+# Debian's packages, when it is missing: Debian's rustc with the wasm32
+# standard library, clang + lld, wabt (wat2wasm). Go itself must be present.
+set -euo pipefail
+
+missing=()
+[ -x /usr/bin/rustc ] && [ -d /usr/lib/rustlib/wasm32-unknown-unknown ] || missing+=(rustc libstd-rust-dev-wasm32)
+command -v clang >/dev/null || missing+=(clang)
+command -v wasm-ld >/dev/null || missing+=(lld)
+command -v wat2wasm >/dev/null || missing+=(wabt)
+
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+echo "installing: ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+    SUDO=sudo
+else
+    SUDO=
+fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test of the project, from a fresh clone:
+#   1. installs the guest toolchains if missing (scripts/install-deps.sh),
+#   2. rebuilds every .wasm in testdata/ from source,
+#   3. checks formatting and go vet,
+#   4. runs the guest SDKs' own tests,
+#   5. runs go test -race over the host, which also lints and unit-tests
+#      config/examples through the real benthos-wasm binary and runs the
+#      conformance table on the modules rebuilt in step 2.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "toolchains"
+scripts/install-deps.sh
+
+step "rebuilding guest modules from source"
+testdata/build.sh
+
+step "gofmt and go vet"
+unformatted=$(gofmt -l $(git ls-files '*.go') 2>/dev/null || true)
+if [ -n "$unformatted" ]; then
+    echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+go vet ./...
+(cd sdk/go && go vet ./... && GOOS=wasip1 GOARCH=wasm go vet ./...)
+(cd testdata/go && GOOS=wasip1 GOARCH=wasm go vet ./...)
+
+step "guest SDK tests"
+(cd sdk/go && go test ./...)
+rust_test=$(mktemp -d)
+/usr/bin/rustc --edition 2021 --test -o "$rust_test/sdk_test" sdk/rust/src/lib.rs
+"$rust_test/sdk_test"
+rm -rf "$rust_test"
+
+step "host tests (race detector on)"
+go test -race -count=1 ./...
