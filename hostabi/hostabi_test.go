@@ -116,3 +116,31 @@ func TestNoopCallSucceedsAndKeepsTheInstance(t *testing.T) {
 	assert.False(t, in.Broken())
 	assert.Equal(t, uint32(1), in.MemoryPages())
 }
+
+func TestWASICommandModulesAreRefusedWithAHint(t *testing.T) {
+	_, err := hostabi.Load(context.Background(), "command.wasm", readWasm(t, "command.wasm"), "f")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "the module exports _start but not _initialize: it is a WASI command")
+	assert.Contains(t, err.Error(), "-buildmode=c-shared")
+}
+
+func TestGoGuestRunsInitializeAndItsStderrReachesTheOutput(t *testing.T) {
+	var lines []string
+	m, err := hostabi.Load(context.Background(), "go.wasm", readWasm(t, "go.wasm"), "upper_or_trap",
+		hostabi.WithGuestOutput(func(stream, line string) { lines = append(lines, stream+": "+line) }))
+	require.NoError(t, err)
+	defer m.Close(context.Background())
+	assert.True(t, m.Shape().UsesWASI)
+	assert.True(t, m.Shape().Initialize)
+
+	in := instantiate(t, m)
+	rec := &memRecord{value: str("go")}
+	require.NoError(t, in.Call(rec), "a Go guest works only once _initialize has run")
+	assert.Equal(t, "GO", *rec.value)
+
+	rec = &memRecord{value: str("trap now")}
+	err = in.Call(rec)
+	var trap *hostabi.TrapError
+	require.ErrorAs(t, err, &trap)
+	assert.Contains(t, lines, `stderr: panic: trap: value starts with "trap"`, "the Go panic message goes to the guest output")
+}

@@ -22,16 +22,16 @@ func (r *memRecord) get(p *string, what string) ([]byte, error) {
 	return []byte(*p), nil
 }
 
-func (r *memRecord) Key() ([]byte, error)      { return r.get(r.key, "key") }
-func (r *memRecord) SetKey(b []byte) error     { r.key = str(string(b)); return nil }
-func (r *memRecord) RemoveKey()                { r.key = nil }
-func (r *memRecord) Value() ([]byte, error)    { return r.get(r.value, "value") }
-func (r *memRecord) SetValue(b []byte) error   { r.value = str(string(b)); return nil }
-func (r *memRecord) RemoveValue()              { r.value = nil }
-func (r *memRecord) Topic() ([]byte, error)    { return r.get(r.topic, "topic") }
-func (r *memRecord) SetTopic(b []byte) error   { r.topic = str(string(b)); return nil }
-func (r *memRecord) RemoveTopic()              { r.topic = nil }
-func (r *memRecord) RemoveHeader(name []byte)  { delete(r.headers, string(name)) }
+func (r *memRecord) Key() ([]byte, error)     { return r.get(r.key, "key") }
+func (r *memRecord) SetKey(b []byte) error    { r.key = str(string(b)); return nil }
+func (r *memRecord) RemoveKey()               { r.key = nil }
+func (r *memRecord) Value() ([]byte, error)   { return r.get(r.value, "value") }
+func (r *memRecord) SetValue(b []byte) error  { r.value = str(string(b)); return nil }
+func (r *memRecord) RemoveValue()             { r.value = nil }
+func (r *memRecord) Topic() ([]byte, error)   { return r.get(r.topic, "topic") }
+func (r *memRecord) SetTopic(b []byte) error  { r.topic = str(string(b)); return nil }
+func (r *memRecord) RemoveTopic()             { r.topic = nil }
+func (r *memRecord) RemoveHeader(name []byte) { delete(r.headers, string(name)) }
 func (r *memRecord) SetHeader(n, v []byte) error {
 	if r.headers == nil {
 		r.headers = map[string]string{}

@@ -3,6 +3,7 @@ package hostabi
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 
 	"github.com/tetratelabs/wazero"
@@ -18,6 +19,7 @@ type Module struct {
 	shape    Shape
 	runtime  wazero.Runtime
 	compiled wazero.CompiledModule
+	cache    wazero.CompilationCache // nil without a cache directory
 	opts     options
 }
 
@@ -25,13 +27,21 @@ type Module struct {
 type Option func(*options)
 
 type options struct {
-	output func(stream, line string)
+	output   func(stream, line string)
+	cacheDir string
 }
 
 // WithGuestOutput sends each line a WASI guest writes to stdout or stderr to
 // fn, with stream "stdout" or "stderr". Without it guest output is discarded.
 func WithGuestOutput(fn func(stream, line string)) Option {
 	return func(o *options) { o.output = fn }
+}
+
+// WithCompilationCacheDir keeps compiled code in dir, so the next Load of the
+// same module (in this process or the next) skips compiling it. The directory
+// is created if missing; its contents are specific to the wazero version.
+func WithCompilationCacheDir(dir string) Option {
+	return func(o *options) { o.cacheDir = dir }
 }
 
 // Load compiles wasm, checks it against the ABI for calling function, and
@@ -42,24 +52,33 @@ func Load(ctx context.Context, name string, wasm []byte, function string, opts .
 	for _, opt := range opts {
 		opt(&m.opts)
 	}
-	m.runtime = wazero.NewRuntime(ctx)
+	cfg := wazero.NewRuntimeConfig()
+	if m.opts.cacheDir != "" {
+		cache, err := wazero.NewCompilationCacheWithDir(m.opts.cacheDir)
+		if err != nil {
+			return nil, fmt.Errorf("compilation cache %s: %w", m.opts.cacheDir, err)
+		}
+		m.cache = cache
+		cfg = cfg.WithCompilationCache(cache)
+	}
+	m.runtime = wazero.NewRuntimeWithConfig(ctx, cfg)
 	compiled, err := m.runtime.CompileModule(ctx, wasm)
 	if err != nil {
-		_ = m.runtime.Close(ctx)
+		_ = m.Close(ctx)
 		return nil, fmt.Errorf("module %s is not a valid WebAssembly module: %w", name, err)
 	}
 	m.compiled = compiled
 	if m.shape, err = Check(compiled, function); err != nil {
-		_ = m.runtime.Close(ctx)
+		_ = m.Close(ctx)
 		return nil, fmt.Errorf("module %s does not fit the wasm_smt ABI: %w", name, err)
 	}
 	if err := instantiateHostModule(ctx, m.runtime); err != nil {
-		_ = m.runtime.Close(ctx)
+		_ = m.Close(ctx)
 		return nil, err
 	}
 	if m.shape.UsesWASI {
 		if _, err := wasi_snapshot_preview1.Instantiate(ctx, m.runtime); err != nil {
-			_ = m.runtime.Close(ctx)
+			_ = m.Close(ctx)
 			return nil, fmt.Errorf("module %s: providing WASI: %w", name, err)
 		}
 	}
@@ -108,7 +127,11 @@ func (m *Module) Instantiate(ctx context.Context) (*Instance, error) {
 
 // Close releases the runtime, the compiled module and every instance.
 func (m *Module) Close(ctx context.Context) error {
-	if err := m.runtime.Close(ctx); err != nil {
+	err := m.runtime.Close(ctx)
+	if m.cache != nil {
+		err = errors.Join(err, m.cache.Close(ctx))
+	}
+	if err != nil {
 		return fmt.Errorf("closing module %s: %w", m.name, err)
 	}
 	return nil

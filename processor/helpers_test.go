@@ -3,6 +3,7 @@ package processor
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -27,7 +28,23 @@ func newTestProcessor(t testing.TB, yaml string) *wasmSMT {
 }
 
 func processorFor(t testing.TB, module, function, extra string) *wasmSMT {
-	return newTestProcessor(t, fmt.Sprintf("module_path: %s\nfunction: %s\n%s", modulePath(module), function, extra))
+	return newTestProcessor(t, fmt.Sprintf("module_path: %s\nfunction: %s\ncompilation_cache_dir: %s\n%s",
+		modulePath(module), function, testCacheDir, extra))
+}
+
+// testCacheDir is a compilation cache shared by the tests of this package,
+// so each module is compiled once rather than once per test.
+var testCacheDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "wasm-smt-cache")
+	if err != nil {
+		panic(err)
+	}
+	testCacheDir = dir
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 // process runs one batch and returns the single batch that comes out.

@@ -95,7 +95,8 @@ func TestPipelineSurvivesAGuestThatTrapsOnOneMessageInAHundred(t *testing.T) {
 wasm_smt:
   module_path: %s
   function: upper_or_trap
-`, modulePath(lang+".wasm")), 4, values)
+  compilation_cache_dir: %s
+`, modulePath(lang+".wasm"), testCacheDir), 4, values)
 
 			require.Len(t, results, n, "every message comes out")
 			trapped := 0

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -24,6 +26,8 @@ const (
 	fieldKeyMetadata     = "key_metadata"
 	fieldTopicMetadata   = "topic_metadata"
 	fieldMaxInstances    = "max_instances"
+	fieldCache           = "compilation_cache"
+	fieldCacheDir        = "compilation_cache_dir"
 )
 
 // converterField is a plain string field with its own lint rule: Benthos's
@@ -86,6 +90,12 @@ An instance that trapped is thrown away and replaced. See docs/ABI.md for the AB
 			Description("The most guest instances kept for this processor; each serves one pipeline thread at a time. 0 means the number of CPUs.").
 			Default(0).Advanced().
 			LintRule(`root = if this < 0 { [ "max_instances must be 0 or more" ] }`)).
+		Field(service.NewBoolField(fieldCache).
+			Description("Keep the module's compiled code on disk, so the next start skips compiling it (a Go guest: about 0.6 s cold, 50 ms cached).").
+			Default(true).Advanced()).
+		Field(service.NewStringField(fieldCacheDir).
+			Description("Directory of the compilation cache. Empty means `benthos-wasm` under the user's cache directory ($XDG_CACHE_HOME, or ~/.cache).").
+			Default("").Advanced()).
 		Example("Upper-case every payload",
 			"Runs the `to_upper` function of a module over each message.",
 			`
@@ -144,15 +154,22 @@ func newWasmSMT(conf *service.ParsedConfig, mgr *service.Resources) (*wasmSMT, e
 		return nil, err
 	}
 	log := mgr.Logger().With("module", modulePath, "function", function)
+	opts := []hostabi.Option{hostabi.WithGuestOutput(func(stream, line string) {
+		if stream == "stderr" {
+			log.Warnf("guest stderr: %s", line)
+		} else {
+			log.Infof("guest stdout: %s", line)
+		}
+	})}
+	cacheDir, err := compilationCacheDir(conf, log)
+	if err != nil {
+		return nil, err
+	}
+	if cacheDir != "" {
+		opts = append(opts, hostabi.WithCompilationCacheDir(cacheDir))
+	}
 	ctx := context.Background()
-	module, err := hostabi.Load(ctx, modulePath, wasm, function,
-		hostabi.WithGuestOutput(func(stream, line string) {
-			if stream == "stderr" {
-				log.Warnf("guest stderr: %s", line)
-			} else {
-				log.Infof("guest stdout: %s", line)
-			}
-		}))
+	module, err := hostabi.Load(ctx, modulePath, wasm, function, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("field %s: %w", fieldModulePath, err)
 	}
@@ -197,6 +214,24 @@ func parseRecordFields(conf *service.ParsedConfig) (*recordFields, error) {
 			fieldKeyMetadata, fieldTopicMetadata, keyMeta, topicMeta)
 	}
 	return newRecordFields(keyMeta, topicMeta, convs[0], convs[1], convs[2]), nil
+}
+
+// compilationCacheDir returns where compiled code is kept, or "" for nowhere.
+func compilationCacheDir(conf *service.ParsedConfig, log *service.Logger) (string, error) {
+	enabled, err := conf.FieldBool(fieldCache)
+	if err != nil || !enabled {
+		return "", err
+	}
+	dir, err := conf.FieldString(fieldCacheDir)
+	if err != nil || dir != "" {
+		return dir, err
+	}
+	userCache, err := os.UserCacheDir()
+	if err != nil {
+		log.Warnf("no compilation cache (set %s to enable it): %v", fieldCacheDir, err)
+		return "", nil
+	}
+	return filepath.Join(userCache, "benthos-wasm"), nil
 }
 
 func readModule(fs *service.FS, path string) ([]byte, error) {
