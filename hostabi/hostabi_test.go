@@ -93,13 +93,14 @@ func TestFaultyGuestsFailTheCallAndBreakTheInstance(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.function, func(t *testing.T) {
 			in := instantiate(t, load(t, "faults.wasm", tt.function))
-			rec := &memRecord{value: str("hello")}
+			rec := hostabi.NewMemRecord(nil, hostabi.Str("hello"), nil, nil)
 			err := in.Call(rec)
 			require.Error(t, err)
 			assert.True(t, errors.As(err, tt.target), "error type %T", err)
 			assert.Contains(t, err.Error(), tt.want)
 			assert.True(t, in.Broken())
-			assert.Equal(t, "hello", *rec.value, "the record is untouched")
+			_, value, _, _ := rec.Parts()
+			assert.Equal(t, "hello", *value, "the record is untouched")
 
 			err = in.Call(rec)
 			require.Error(t, err, "a broken instance refuses further calls")
@@ -111,7 +112,7 @@ func TestFaultyGuestsFailTheCallAndBreakTheInstance(t *testing.T) {
 func TestNoopCallSucceedsAndKeepsTheInstance(t *testing.T) {
 	in := instantiate(t, load(t, "noop.wasm", "noop"))
 	for i := 0; i < 3; i++ {
-		require.NoError(t, in.Call(&memRecord{}))
+		require.NoError(t, in.Call(hostabi.NewMemRecord(nil, nil, nil, nil)))
 	}
 	assert.False(t, in.Broken())
 	assert.Equal(t, uint32(1), in.MemoryPages())
@@ -134,11 +135,12 @@ func TestGoGuestRunsInitializeAndItsStderrReachesTheOutput(t *testing.T) {
 	assert.True(t, m.Shape().Initialize)
 
 	in := instantiate(t, m)
-	rec := &memRecord{value: str("go")}
+	rec := hostabi.NewMemRecord(nil, hostabi.Str("go"), nil, nil)
 	require.NoError(t, in.Call(rec), "a Go guest works only once _initialize has run")
-	assert.Equal(t, "GO", *rec.value)
+	_, value, _, _ := rec.Parts()
+	assert.Equal(t, "GO", *value)
 
-	rec = &memRecord{value: str("trap now")}
+	rec = hostabi.NewMemRecord(nil, hostabi.Str("trap now"), nil, nil)
 	err = in.Call(rec)
 	var trap *hostabi.TrapError
 	require.ErrorAs(t, err, &trap)

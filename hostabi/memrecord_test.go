@@ -1,52 +1,62 @@
-package hostabi_test
+package hostabi
 
 import (
 	"fmt"
-
-	"github.com/benthos-wasm/benthos-wasm/hostabi"
 )
 
-// memRecord is a plain in-memory hostabi.Record with raw-bytes parts,
+// MemRecord is a plain in-memory Record for tests (exported to the external
+// test package),  with raw-bytes parts,
 // writing straight through (no transactions: those are the host's business).
-type memRecord struct {
+type MemRecord struct {
 	key, value, topic *string
 	headers           map[string]string
 }
 
-func str(s string) *string { return &s }
+// NewMemRecord makes a record; a nil part is absent.
+func NewMemRecord(key, value, topic *string, headers map[string]string) *MemRecord {
+	return &MemRecord{key: key, value: value, topic: topic, headers: headers}
+}
 
-func (r *memRecord) get(p *string, what string) ([]byte, error) {
+// Str returns a pointer to s, for the parts of a MemRecord.
+func Str(s string) *string { return &s }
+
+// Parts returns the record's parts, for assertions.
+func (r *MemRecord) Parts() (key, value, topic *string, headers map[string]string) {
+	return r.key, r.value, r.topic, r.headers
+}
+
+func (r *MemRecord) get(p *string, what string) ([]byte, error) {
 	if p == nil {
-		return nil, fmt.Errorf("no %s: %w", what, hostabi.ErrAbsent)
+		return nil, fmt.Errorf("no %s: %w", what, ErrAbsent)
 	}
 	return []byte(*p), nil
 }
 
-func (r *memRecord) Key() ([]byte, error)     { return r.get(r.key, "key") }
-func (r *memRecord) SetKey(b []byte) error    { r.key = str(string(b)); return nil }
-func (r *memRecord) RemoveKey()               { r.key = nil }
-func (r *memRecord) Value() ([]byte, error)   { return r.get(r.value, "value") }
-func (r *memRecord) SetValue(b []byte) error  { r.value = str(string(b)); return nil }
-func (r *memRecord) RemoveValue()             { r.value = nil }
-func (r *memRecord) Topic() ([]byte, error)   { return r.get(r.topic, "topic") }
-func (r *memRecord) SetTopic(b []byte) error  { r.topic = str(string(b)); return nil }
-func (r *memRecord) RemoveTopic()             { r.topic = nil }
-func (r *memRecord) RemoveHeader(name []byte) { delete(r.headers, string(name)) }
-func (r *memRecord) SetHeader(n, v []byte) error {
+func (r *MemRecord) Key() ([]byte, error)     { return r.get(r.key, "key") }
+func (r *MemRecord) SetKey(b []byte) error    { r.key = Str(string(b)); return nil }
+func (r *MemRecord) RemoveKey()               { r.key = nil }
+func (r *MemRecord) Value() ([]byte, error)   { return r.get(r.value, "value") }
+func (r *MemRecord) SetValue(b []byte) error  { r.value = Str(string(b)); return nil }
+func (r *MemRecord) RemoveValue()             { r.value = nil }
+func (r *MemRecord) Topic() ([]byte, error)   { return r.get(r.topic, "topic") }
+func (r *MemRecord) SetTopic(b []byte) error  { r.topic = Str(string(b)); return nil }
+func (r *MemRecord) RemoveTopic()             { r.topic = nil }
+func (r *MemRecord) RemoveHeader(name []byte) { delete(r.headers, string(name)) }
+func (r *MemRecord) SetHeader(n, v []byte) error {
 	if r.headers == nil {
 		r.headers = map[string]string{}
 	}
 	r.headers[string(n)] = string(v)
 	return nil
 }
-func (r *memRecord) Header(name []byte) ([]byte, error) {
+func (r *MemRecord) Header(name []byte) ([]byte, error) {
 	v, ok := r.headers[string(name)]
 	if !ok {
-		return nil, fmt.Errorf("no header %q: %w", name, hostabi.ErrAbsent)
+		return nil, fmt.Errorf("no header %q: %w", name, ErrAbsent)
 	}
 	return []byte(v), nil
 }
-func (r *memRecord) HeaderNames(dst []string) []string {
+func (r *MemRecord) HeaderNames(dst []string) []string {
 	for k := range r.headers {
 		dst = append(dst, k)
 	}

@@ -1,0 +1,52 @@
+package hostabi
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRecordJSONShowsAbsentAndEmptyPartsApart(t *testing.T) {
+	rec := NewMemRecord(nil, Str(""), Str("foo"), map[string]string{"b": "2", "a": "\x00\xff"})
+	got, err := encodeRecord(rec)
+	require.NoError(t, err)
+	assert.Equal(t, `{"headers":{"a":"AP8=","b":"Mg=="},"topic":"foo","value":""}`, string(got))
+}
+
+func TestSetRecordReplacesEveryPart(t *testing.T) {
+	rec := NewMemRecord(Str("k"), Str("v"), Str("t"), map[string]string{"old": "x"})
+	require.NoError(t, decodeRecordInto(rec,
+		[]byte(`{"headers":{"new":"eQ=="},"key":"a2V5","value":""}`)))
+	key, value, topic, headers := rec.Parts()
+	assert.Equal(t, "key", *key)
+	assert.Equal(t, "", *value, "an empty value stays present")
+	assert.Nil(t, topic, "a missing topic makes it absent")
+	assert.Equal(t, map[string]string{"new": "y"}, headers, "headers are replaced, not merged")
+
+	require.NoError(t, decodeRecordInto(rec, []byte(`{"topic":"t"}`)))
+	key, value, _, headers = rec.Parts()
+	assert.Nil(t, key, "a missing key makes it absent")
+	assert.Nil(t, value, "a missing value makes it absent")
+	assert.Empty(t, headers)
+}
+
+func TestSetRecordRefusesMalformedJSON(t *testing.T) {
+	for input, want := range map[string]string{
+		`{"value":"AA==","partition":1}`: `record JSON: json: unknown field "partition"`,
+		`{"value":"not base64!"}`:        "record JSON: illegal base64 data",
+		`{"value":5}`:                    "record JSON: json: cannot unmarshal number",
+		`{"headers":{"h":1}}`:            "record JSON: json: cannot unmarshal number",
+		`[]`:                             "record JSON: expected a JSON object",
+		`null`:                           "record JSON: expected a JSON object",
+		`{"value":""} {}`:                "record JSON: unexpected data after the object",
+		`{"value":`:                      "record JSON: unexpected EOF",
+	} {
+		rec := NewMemRecord(Str("k"), Str("v"), nil, nil)
+		err := decodeRecordInto(rec, []byte(input))
+		require.Error(t, err, input)
+		assert.Contains(t, err.Error(), want, input)
+		_, value, _, _ := rec.Parts()
+		assert.Equal(t, "v", *value, "a refused record JSON changes nothing")
+	}
+}
