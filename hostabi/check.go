@@ -23,6 +23,19 @@ type Shape struct {
 // returns every mismatch at once, each naming the import or export and what
 // was expected.
 func Check(cm wazero.CompiledModule, function string) (Shape, error) {
+	if function == "" {
+		return Shape{}, errors.New("no function name was given")
+	}
+	shape, problems := checkModule(cm, function)
+	if len(problems) > 0 {
+		return shape, errors.New(strings.Join(problems, "; "))
+	}
+	return shape, nil
+}
+
+// checkModule lists every way cm does not fit the ABI. With function empty,
+// it checks everything but the function.
+func checkModule(cm wazero.CompiledModule, function string) (Shape, []string) {
 	var shape Shape
 	var problems []string
 	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
@@ -69,10 +82,10 @@ func Check(cm wazero.CompiledModule, function string) (Shape, error) {
 	}
 	expect(ExportAlloc, allocSignature)
 	expect(ExportDealloc, deallocSignature)
-	if function == "" {
-		add("no function name was given")
-	} else if ok, i := expect(function, functionSignatures...); ok {
-		shape.ReturnsResult = i == 1
+	if function != "" {
+		if ok, i := expect(function, functionSignatures...); ok {
+			shape.ReturnsResult = i == 1
+		}
 	}
 
 	_, shape.Initialize = exports[ExportInitialize]
@@ -81,10 +94,7 @@ func Check(cm wazero.CompiledModule, function string) (Shape, error) {
 			"build it as a reactor (Go: -buildmode=c-shared)", exportStart, ExportInitialize)
 	}
 
-	if len(problems) > 0 {
-		return shape, errors.New(strings.Join(problems, "; "))
-	}
-	return shape, nil
+	return shape, problems
 }
 
 func alternatives(sigs []signature) string {

@@ -15,6 +15,10 @@ type exchange struct {
 	mem        api.Memory
 	alloc      api.Function
 	allocStack []uint64
+	opts       *options // the module's params and log
+
+	names   []string // scratch for get_header_names
+	scratch []byte   // scratch for get_header_names
 
 	rec        Record // the record of the call in progress
 	importName string // the host function running, for errors

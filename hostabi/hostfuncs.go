@@ -64,10 +64,13 @@ var hostFunctions = []hostFunction{
 	}},
 }
 
+// allHostFunctions is every import of module env the host provides.
+var allHostFunctions = append(append([]hostFunction{}, hostFunctions...), extensionFunctions...)
+
 // hostSignatures maps an import name onto its signature, for module checks.
 var hostSignatures = func() map[string]signature {
-	m := make(map[string]signature, len(hostFunctions))
-	for _, f := range hostFunctions {
+	m := make(map[string]signature, len(allHostFunctions))
+	for _, f := range allHostFunctions {
 		m[f.name] = f.sig
 	}
 	return m
@@ -97,7 +100,7 @@ func (x *exchange) headerName(ptr, length uint64) []byte {
 // instantiateHostModule defines module env on the runtime.
 func instantiateHostModule(ctx context.Context, r wazero.Runtime) error {
 	b := r.NewHostModuleBuilder(HostModule)
-	for _, f := range hostFunctions {
+	for _, f := range allHostFunctions {
 		f := f
 		b.NewFunctionBuilder().
 			WithGoModuleFunction(api.GoModuleFunc(func(ctx context.Context, _ api.Module, stack []uint64) {

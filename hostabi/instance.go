@@ -37,6 +37,7 @@ func newInstance(m *Module, mod api.Module, stdout, stderr *lineWriter) *Instanc
 			mem:        mod.Memory(),
 			alloc:      mod.ExportedFunction(ExportAlloc),
 			allocStack: make([]uint64, 1),
+			opts:       &m.opts,
 		},
 	}
 	in.Bind(context.Background())

@@ -10,11 +10,15 @@ import (
 type MemRecord struct {
 	key, value, topic *string
 	headers           map[string]string
+	partition         int32
+	timestamp         int64
+	dropped           bool
+	emitted           []*MemRecord
 }
 
 // NewMemRecord makes a record; a nil part is absent.
 func NewMemRecord(key, value, topic *string, headers map[string]string) *MemRecord {
-	return &MemRecord{key: key, value: value, topic: topic, headers: headers}
+	return &MemRecord{key: key, value: value, topic: topic, headers: headers, partition: -1, timestamp: -1}
 }
 
 // Str returns a pointer to s, for the parts of a MemRecord.
@@ -62,3 +66,26 @@ func (r *MemRecord) HeaderNames(dst []string) []string {
 	}
 	return dst
 }
+
+func (r *MemRecord) HasKey() bool { return r.key != nil }
+func (r *MemRecord) HasHeader(name []byte) bool {
+	_, ok := r.headers[string(name)]
+	return ok
+}
+func (r *MemRecord) Partition() (int32, error)   { return r.partition, nil }
+func (r *MemRecord) Timestamp() (int64, error)   { return r.timestamp, nil }
+func (r *MemRecord) SetTimestamp(ms int64) error { r.timestamp = ms; return nil }
+func (r *MemRecord) Drop()                       { r.dropped = true }
+func (r *MemRecord) Emit() Record {
+	c := *r
+	c.emitted = nil
+	c.headers = map[string]string{}
+	for k, v := range r.headers {
+		c.headers[k] = v
+	}
+	r.emitted = append(r.emitted, &c)
+	return &c
+}
+
+// Outcome returns what drop_record and emit_record did.
+func (r *MemRecord) Outcome() (dropped bool, emitted []*MemRecord) { return r.dropped, r.emitted }

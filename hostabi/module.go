@@ -29,6 +29,31 @@ type Option func(*options)
 type options struct {
 	output   func(stream, line string)
 	cacheDir string
+	params   map[string]string
+	log      func(level LogLevel, msg string)
+}
+
+// LogLevel is the level of a guest's log call.
+type LogLevel int
+
+// The levels of the log host function.
+const (
+	LogDebug LogLevel = iota
+	LogInfo
+	LogWarn
+	LogError
+)
+
+// WithParams gives guests the values get_param reads. The map is not copied:
+// do not change it after Load.
+func WithParams(params map[string]string) Option {
+	return func(o *options) { o.params = params }
+}
+
+// WithLog sends what guests write with the log host function to fn. Without
+// it those messages are discarded.
+func WithLog(fn func(level LogLevel, msg string)) Option {
+	return func(o *options) { o.log = fn }
 }
 
 // WithGuestOutput sends each line a WASI guest writes to stdout or stderr to
@@ -69,6 +94,7 @@ func Load(ctx context.Context, name string, wasm []byte, function string, opts .
 	}
 	m.compiled = compiled
 	if m.shape, err = Check(compiled, function); err != nil {
+		// Check's problems already name each import and export.
 		_ = m.Close(ctx)
 		return nil, fmt.Errorf("module %s does not fit the wasm_smt ABI: %w", name, err)
 	}

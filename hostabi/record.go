@@ -32,4 +32,23 @@ type Record interface {
 	RemoveHeader(name []byte)
 	// HeaderNames appends the names of the present headers to dst, in any order.
 	HeaderNames(dst []string) []string
+
+	// HasKey and HasHeader report presence; they never fail.
+	HasKey() bool
+	HasHeader(name []byte) bool
+
+	// Partition returns the record's partition, or -1 when it has none; an
+	// error means the host holds a partition that is not a number.
+	Partition() (int32, error)
+	// Timestamp returns milliseconds since the Unix epoch, or -1 when the
+	// record has none; an error means the host holds one it cannot read.
+	Timestamp() (int64, error)
+	SetTimestamp(ms int64) error
+
+	// Drop filters the record out if the call succeeds.
+	Drop()
+	// Emit starts a record that follows this one if the call succeeds: a copy
+	// of this record as it was before the call, whose parts the caller then
+	// replaces.
+	Emit() Record
 }

@@ -67,6 +67,11 @@ func decodeRecordInto(rec Record, b []byte) error {
 	if err != nil {
 		return err
 	}
+	return applyRecord(rec, in)
+}
+
+// applyRecord replaces rec's topic, key, value and headers with in's.
+func applyRecord(rec Record, in recordJSON) error {
 	if in.Topic == nil {
 		rec.RemoveTopic()
 	} else if err := rec.SetTopic([]byte(*in.Topic)); err != nil {

@@ -19,19 +19,27 @@ const (
 // recordFields says where each part of a record lives in a message and how
 // it converts. It is built once per processor and shared read-only.
 type recordFields struct {
-	keyMeta    string
-	topicMeta  string
-	keyConv    codec.Converter
-	valueConv  codec.Converter
-	headerConv codec.Converter
+	keyMeta       string
+	topicMeta     string
+	partitionMeta string
+	timestampMeta string
+	keyConv       codec.Converter
+	valueConv     codec.Converter
+	headerConv    codec.Converter
 	// reserved holds the metadata fields that stand for record parts or Kafka
 	// bookkeeping; every other metadata field is a header.
 	reserved map[string]string
 }
 
-func newRecordFields(keyMeta, topicMeta string, keyConv, valueConv, headerConv codec.Converter) *recordFields {
+// metadataNames says which metadata field holds each record part.
+type metadataNames struct {
+	key, topic, partition, timestamp string
+}
+
+func newRecordFields(names metadataNames, keyConv, valueConv, headerConv codec.Converter) *recordFields {
 	f := &recordFields{
-		keyMeta: keyMeta, topicMeta: topicMeta,
+		keyMeta: names.key, topicMeta: names.topic,
+		partitionMeta: names.partition, timestampMeta: names.timestamp,
 		keyConv: keyConv, valueConv: valueConv, headerConv: headerConv,
 		reserved: map[string]string{
 			metaPartition:     "the record's partition",
@@ -42,8 +50,10 @@ func newRecordFields(keyMeta, topicMeta string, keyConv, valueConv, headerConv c
 			metaTombstone:     "whether the value is absent",
 		},
 	}
-	f.reserved[keyMeta] = "the record's key"
-	f.reserved[topicMeta] = "the record's topic"
+	f.reserved[names.key] = "the record's key"
+	f.reserved[names.topic] = "the record's topic"
+	f.reserved[names.partition] = "the record's partition"
+	f.reserved[names.timestamp] = "the record's timestamp"
 	return f
 }
 

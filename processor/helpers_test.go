@@ -1,10 +1,13 @@
 package processor
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
@@ -16,20 +19,46 @@ func modulePath(name string) string {
 	return filepath.Join("..", "testdata", "wasm", name)
 }
 
-// newTestProcessor builds a wasm_smt processor from YAML, as Benthos would.
-func newTestProcessor(t testing.TB, yaml string) *wasmSMT {
+// newTestProcessor builds a wasm_smt processor from YAML, as Benthos would,
+// logging into the returned buffer.
+func newTestProcessor(t testing.TB, yaml string) (*wasmSMT, *syncBuffer) {
 	t.Helper()
 	conf, err := wasmSMTSpec().ParseYAML(yaml, nil)
 	require.NoError(t, err)
-	p, err := newWasmSMT(conf, service.MockResources())
+	logs := &syncBuffer{}
+	logger := service.NewLoggerFromSlog(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	p, err := newWasmSMT(conf, service.MockResources(service.MockResourcesOptUseLogger(logger)))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = p.Close(context.Background()) })
-	return p
+	return p, logs
 }
 
 func processorFor(t testing.TB, module, function, extra string) *wasmSMT {
+	p, _ := processorWithLogs(t, module, function, extra)
+	return p
+}
+
+func processorWithLogs(t testing.TB, module, function, extra string) (*wasmSMT, *syncBuffer) {
 	return newTestProcessor(t, fmt.Sprintf("module_path: %s\nfunction: %s\ncompilation_cache_dir: %s\n%s",
 		modulePath(module), function, testCacheDir, extra))
+}
+
+// syncBuffer is a bytes.Buffer safe for the logger's concurrent writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // testCacheDir is a compilation cache shared by the tests of this package,
@@ -73,4 +102,11 @@ func message(payload string, meta map[string]any) *service.Message {
 		msg.MetaSetMut(k, v)
 	}
 	return msg
+}
+
+func readFile(t testing.TB, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return string(b)
 }

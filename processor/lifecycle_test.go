@@ -28,7 +28,7 @@ func TestStartUpErrorsNameTheModuleAndWhatWasExpected(t *testing.T) {
 		{"bad converter", fmt.Sprintf("module_path: %s\nfunction: to_upper\nkey_converter: avro", modulePath("rust.wasm")),
 			`field key_converter: unknown converter "avro"`},
 		{"same key and topic field", fmt.Sprintf("module_path: %s\nfunction: to_upper\nkey_metadata: k\ntopic_metadata: k", modulePath("rust.wasm")),
-			"fields key_metadata and topic_metadata must be two different, non-empty metadata names"},
+			`fields key_metadata and topic_metadata both name metadata field "k"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

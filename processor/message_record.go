@@ -1,7 +1,11 @@
 package processor
 
 import (
+	"errors"
 	"fmt"
+	"math"
+	"strconv"
+	"time"
 	"unsafe"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
@@ -29,6 +33,11 @@ type messageRecord struct {
 	topic   pendingPart
 	value   pendingPart
 	headers map[string]pendingPart
+
+	timestampSet bool
+	timestamp    int64
+	dropped      bool
+	emitted      []*messageRecord // records emitted in this call, over copies of msg
 }
 
 func newMessageRecord(f *recordFields) *messageRecord {
@@ -40,6 +49,9 @@ func (r *messageRecord) reset(msg *service.Message) {
 	r.msg = msg
 	r.key, r.topic, r.value = pendingPart{}, pendingPart{}, pendingPart{}
 	clear(r.headers)
+	r.timestampSet, r.timestamp, r.dropped = false, 0, false
+	clear(r.emitted)
+	r.emitted = r.emitted[:0]
 }
 
 // lookup views name as a string for map lookups, without copying it. The
@@ -240,8 +252,28 @@ func (p *pendingPart) metaValue() any {
 }
 
 // commit applies every pending write to the message. It cannot fail: each
-// write was converted and checked when the guest made it.
-func (r *messageRecord) commit() {
+// write was converted and checked when the guest made it. It appends to out
+// the messages the call leaves: the message itself unless dropped, then the
+// emitted ones in order.
+func (r *messageRecord) commit(out service.MessageBatch) service.MessageBatch {
+	if !r.dropped {
+		r.apply()
+		out = append(out, r.msg)
+	}
+	for _, e := range r.emitted {
+		e.apply()
+		out = append(out, e.msg)
+	}
+	// The committed slices now belong to the messages.
+	r.reset(nil)
+	return out
+}
+
+// changesBatch reports whether commit would do more than keep the message.
+func (r *messageRecord) changesBatch() bool { return r.dropped || len(r.emitted) > 0 }
+
+// apply writes the pending parts into the message.
+func (r *messageRecord) apply() {
 	r.commitMeta(&r.key, r.f.keyMeta)
 	r.commitMeta(&r.topic, r.f.topicMeta)
 	if r.value.written {
@@ -260,8 +292,12 @@ func (r *messageRecord) commit() {
 	for k, p := range r.headers {
 		r.commitMeta(&p, k)
 	}
-	// The committed slices now belong to the message.
-	r.reset(nil)
+	if r.timestampSet {
+		r.msg.MetaSetMut(r.f.timestampMeta, r.timestamp)
+		if _, ok := r.msg.MetaGetMut(metaTimestampUnix); ok && r.f.timestampMeta == metaTimestampMs {
+			r.msg.MetaSetMut(metaTimestampUnix, r.timestamp/1000)
+		}
+	}
 }
 
 func (r *messageRecord) commitMeta(p *pendingPart, field string) {
@@ -272,4 +308,104 @@ func (r *messageRecord) commitMeta(p *pendingPart, field string) {
 	default:
 		r.msg.MetaSetMut(field, p.metaValue())
 	}
+}
+
+// HasKey implements hostabi.Record.
+func (r *messageRecord) HasKey() bool {
+	if r.key.written {
+		return !r.key.removed
+	}
+	_, ok := r.msg.MetaGetMut(r.f.keyMeta)
+	return ok
+}
+
+// HasHeader implements hostabi.Record.
+func (r *messageRecord) HasHeader(name []byte) bool {
+	key := lookup(name)
+	if p, ok := r.headers[key]; ok {
+		return !p.removed
+	}
+	if !r.f.isHeader(key) {
+		return false
+	}
+	_, ok := r.msg.MetaGetMut(key)
+	return ok
+}
+
+// Partition implements hostabi.Record.
+func (r *messageRecord) Partition() (int32, error) {
+	v, ok := r.msg.MetaGetMut(r.f.partitionMeta)
+	if !ok {
+		return -1, nil
+	}
+	n, err := metaInt(v)
+	if err != nil || n < 0 || n > math.MaxInt32 {
+		return 0, fmt.Errorf("partition (metadata field %q) is %v, not a partition number", r.f.partitionMeta, v)
+	}
+	return int32(n), nil
+}
+
+// Timestamp implements hostabi.Record.
+func (r *messageRecord) Timestamp() (int64, error) {
+	if r.timestampSet {
+		return r.timestamp, nil
+	}
+	v, ok := r.msg.MetaGetMut(r.f.timestampMeta)
+	if !ok {
+		return -1, nil
+	}
+	if t, isTime := v.(time.Time); isTime {
+		return t.UnixMilli(), nil
+	}
+	n, err := metaInt(v)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("timestamp (metadata field %q) is %v, not milliseconds since the Unix epoch", r.f.timestampMeta, v)
+	}
+	return n, nil
+}
+
+// SetTimestamp implements hostabi.Record.
+func (r *messageRecord) SetTimestamp(ms int64) error {
+	r.timestampSet, r.timestamp = true, ms
+	return nil
+}
+
+// Drop implements hostabi.Record.
+func (r *messageRecord) Drop() { r.dropped = true }
+
+// Emit implements hostabi.Record: the new record is over a copy of the
+// message as it came in (pending writes are not applied to it).
+func (r *messageRecord) Emit() hostabi.Record {
+	e := newMessageRecord(r.f)
+	e.reset(r.msg.Copy())
+	r.emitted = append(r.emitted, e)
+	return e
+}
+
+// metaInt reads an integer from a metadata value: Kafka inputs store numbers,
+// other inputs and mappings may store them as text.
+func metaInt(v any) (int64, error) {
+	switch n := v.(type) {
+	case int:
+		return int64(n), nil
+	case int32:
+		return int64(n), nil
+	case int64:
+		return n, nil
+	case uint32:
+		return int64(n), nil
+	case uint64:
+		if n > math.MaxInt64 {
+			return 0, errors.New("out of range")
+		}
+		return int64(n), nil
+	case float64:
+		if n != math.Trunc(n) {
+			return 0, errors.New("not an integer")
+		}
+		return int64(n), nil
+	case string:
+		return strconv.ParseInt(n, 10, 64)
+	}
+	return 0, fmt.Errorf("a %T", v)
 }

@@ -20,7 +20,8 @@ func recordOver(t *testing.T, msg *service.Message, key, value, header string) *
 		require.NoError(t, err)
 		return c
 	}
-	r := newMessageRecord(newRecordFields("kafka_key", "kafka_topic", conv(key), conv(value), conv(header)))
+	names := metadataNames{key: "kafka_key", topic: "kafka_topic", partition: "kafka_partition", timestamp: "kafka_timestamp_ms"}
+	r := newMessageRecord(newRecordFields(names, conv(key), conv(value), conv(header)))
 	r.reset(msg)
 	return r
 }
@@ -44,7 +45,7 @@ func TestWritesReachTheMessageOnlyOnCommit(t *testing.T) {
 	assert.Equal(t, "v", string(payload), "nothing reaches the message before commit")
 	assert.Equal(t, map[string]any{"kafka_key": "k", "h": "1"}, metadata(msg))
 
-	r.commit()
+	r.commit(nil)
 	payload, _ = msg.AsBytes()
 	assert.Equal(t, "v2", string(payload))
 	assert.Equal(t, map[string]any{"kafka_key": "k2", "h2": "2"}, metadata(msg))
@@ -78,7 +79,7 @@ func TestJSONConverterStoresStructuredValuesAndTypedMetadata(t *testing.T) {
 	err := r.SetHeader([]byte("bad"), []byte(`{`))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `header "bad": not valid JSON (json converter)`)
-	r.commit()
+	r.commit(nil)
 
 	v, err := msg.AsStructured()
 	require.NoError(t, err)
@@ -106,7 +107,7 @@ func TestAbsentValueIsATombstone(t *testing.T) {
 	msg := message("v", nil)
 	r := recordOver(t, msg, "bytes", "bytes", "bytes")
 	r.RemoveValue()
-	r.commit()
+	r.commit(nil)
 	payload, _ := msg.AsBytes()
 	assert.Empty(t, payload)
 	assert.Equal(t, map[string]any{"kafka_tombstone_message": true}, metadata(msg))
@@ -115,7 +116,7 @@ func TestAbsentValueIsATombstone(t *testing.T) {
 	_, err := r.Value()
 	assert.True(t, errors.Is(err, hostabi.ErrAbsent))
 	require.NoError(t, r.SetValue([]byte{}))
-	r.commit()
+	r.commit(nil)
 	assert.Empty(t, metadata(msg), "setting a value, even empty, ends the tombstone")
 }
 
@@ -123,10 +124,10 @@ func TestCommittedBytesAreNotSharedWithTheNextCall(t *testing.T) {
 	a, b := message("a", nil), message("b", nil)
 	r := recordOver(t, a, "bytes", "bytes", "bytes")
 	require.NoError(t, r.SetValue([]byte("first")))
-	r.commit()
+	r.commit(nil)
 	r.reset(b)
 	require.NoError(t, r.SetValue([]byte("other")))
-	r.commit()
+	r.commit(nil)
 	pa, _ := a.AsBytes()
 	pb, _ := b.AsBytes()
 	assert.Equal(t, "first", string(pa))

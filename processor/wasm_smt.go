@@ -25,6 +25,9 @@ const (
 	fieldHeaderConverter = "header_converter"
 	fieldKeyMetadata     = "key_metadata"
 	fieldTopicMetadata   = "topic_metadata"
+	fieldPartitionMeta   = "partition_metadata"
+	fieldTimestampMeta   = "timestamp_metadata"
+	fieldParams          = "params"
 	fieldMaxInstances    = "max_instances"
 	fieldCache           = "compilation_cache"
 	fieldCacheDir        = "compilation_cache_dir"
@@ -86,6 +89,17 @@ An instance that trapped is thrown away and replaced. See docs/ABI.md for the AB
 		Field(service.NewStringField(fieldTopicMetadata).
 			Description("The metadata field that holds the record topic.").
 			Default("kafka_topic").Advanced()).
+		Field(service.NewStringField(fieldPartitionMeta).
+			Description("The metadata field that holds the record partition (`get_partition`).").
+			Default(metaPartition).Advanced()).
+		Field(service.NewStringField(fieldTimestampMeta).
+			Description("The metadata field that holds the record timestamp in milliseconds since the Unix epoch (`get_timestamp`, `set_timestamp`). "+
+				"When it is `kafka_timestamp_ms`, `set_timestamp` also updates `kafka_timestamp_unix` if the message has it.").
+			Default(metaTimestampMs).Advanced()).
+		Field(service.NewStringMapField(fieldParams).
+			Description("Parameters the guest reads with `get_param`, so one module can serve several pipelines.").
+			Default(map[string]any{}).
+			Example(map[string]any{"suffix": "-checked", "threshold": "10"})).
 		Field(service.NewIntField(fieldMaxInstances).
 			Description("The most guest instances kept for this processor; each serves one pipeline thread at a time. 0 means the number of CPUs.").
 			Default(0).Advanced().
@@ -161,6 +175,22 @@ func newWasmSMT(conf *service.ParsedConfig, mgr *service.Resources) (*wasmSMT, e
 			log.Infof("guest stdout: %s", line)
 		}
 	})}
+	params, err := conf.FieldStringMap(fieldParams)
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, hostabi.WithParams(params), hostabi.WithLog(func(level hostabi.LogLevel, msg string) {
+		switch level {
+		case hostabi.LogDebug:
+			log.Debug(msg)
+		case hostabi.LogInfo:
+			log.Info(msg)
+		case hostabi.LogWarn:
+			log.Warn(msg)
+		default:
+			log.Error(msg)
+		}
+	}))
 	cacheDir, err := compilationCacheDir(conf, log)
 	if err != nil {
 		return nil, err
@@ -201,19 +231,31 @@ func parseRecordFields(conf *service.ParsedConfig) (*recordFields, error) {
 			return nil, fmt.Errorf("field %s: %w", name, err)
 		}
 	}
-	keyMeta, err := conf.FieldString(fieldKeyMetadata)
-	if err != nil {
-		return nil, err
+	var names metadataNames
+	seen := map[string]string{}
+	for _, f := range []struct {
+		field string
+		dst   *string
+	}{
+		{fieldKeyMetadata, &names.key},
+		{fieldTopicMetadata, &names.topic},
+		{fieldPartitionMeta, &names.partition},
+		{fieldTimestampMeta, &names.timestamp},
+	} {
+		v, err := conf.FieldString(f.field)
+		if err != nil {
+			return nil, err
+		}
+		if v == "" {
+			return nil, fmt.Errorf("field %s: must name a metadata field, got an empty string", f.field)
+		}
+		if other, dup := seen[v]; dup {
+			return nil, fmt.Errorf("fields %s and %s both name metadata field %q: each record part needs its own", other, f.field, v)
+		}
+		seen[v] = f.field
+		*f.dst = v
 	}
-	topicMeta, err := conf.FieldString(fieldTopicMetadata)
-	if err != nil {
-		return nil, err
-	}
-	if keyMeta == "" || topicMeta == "" || keyMeta == topicMeta {
-		return nil, fmt.Errorf("fields %s and %s must be two different, non-empty metadata names (got %q and %q)",
-			fieldKeyMetadata, fieldTopicMetadata, keyMeta, topicMeta)
-	}
-	return newRecordFields(keyMeta, topicMeta, convs[0], convs[1], convs[2]), nil
+	return newRecordFields(names, convs[0], convs[1], convs[2]), nil
 }
 
 // compilationCacheDir returns where compiled code is kept, or "" for nowhere.
@@ -251,22 +293,34 @@ func readModule(fs *service.FS, path string) ([]byte, error) {
 }
 
 // ProcessBatch runs the guest function over each message of the batch, with
-// one instance checked out for the whole batch.
+// one instance checked out for the whole batch. The batch comes back as it
+// went in, unless a guest dropped or emitted records.
 func (p *wasmSMT) ProcessBatch(ctx context.Context, batch service.MessageBatch) ([]service.MessageBatch, error) {
 	w, err := p.pool.get(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("wasm_smt %s: %w", p.label, err)
 	}
 	w.inst.Bind(ctx)
+	var out service.MessageBatch // nil until the batch changes shape
 	for i, msg := range batch {
 		w.rec.reset(msg)
 		callErr := w.inst.Call(w.rec)
 		if callErr == nil {
-			w.rec.commit()
+			if out == nil && w.rec.changesBatch() {
+				out = append(make(service.MessageBatch, 0, len(batch)), batch[:i]...)
+			}
+			if out != nil {
+				out = w.rec.commit(out)
+			} else {
+				w.rec.commit(nil)
+			}
 			continue
 		}
 		w.rec.reset(nil)
 		msg.SetError(fmt.Errorf("wasm_smt: %w", callErr))
+		if out != nil {
+			out = append(out, msg)
+		}
 		if !w.inst.Broken() {
 			p.log.Debugf("record failed: %v", callErr)
 			continue
@@ -278,13 +332,24 @@ func (p *wasmSMT) ProcessBatch(ctx context.Context, batch service.MessageBatch) 
 			err = fmt.Errorf("wasm_smt %s: replacing a failed instance: %w", p.label, err)
 			for _, rest := range batch[i+1:] {
 				rest.SetError(err)
+				if out != nil {
+					out = append(out, rest)
+				}
 			}
-			return []service.MessageBatch{batch}, nil
+			return []service.MessageBatch{orInput(out, batch)}, nil
 		}
 		w.inst.Bind(ctx)
 	}
 	p.pool.put(w)
-	return []service.MessageBatch{batch}, nil
+	return []service.MessageBatch{orInput(out, batch)}, nil
+}
+
+// orInput returns out when the batch changed shape, else the input batch.
+func orInput(out, in service.MessageBatch) service.MessageBatch {
+	if out != nil {
+		return out
+	}
+	return in
 }
 
 // Close releases the module once the batches in flight have finished. Benthos

@@ -22,5 +22,6 @@ func main() {
 		service.CLIOptSetBinaryName("benthos-wasm"),
 		service.CLIOptSetProductName("benthos-wasm"),
 		service.CLIOptSetVersion(Version, "unknown"),
+		service.CLIOptAddCommand(wasmCommand()),
 	)
 }

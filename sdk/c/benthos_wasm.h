@@ -8,23 +8,30 @@
  * The ABI is described in docs/ABI.md. This header gives you:
  *
  *   - declarations of the ten host functions imported from module "env"
- *     (bw_host_get_value, bw_host_set_value, ...);
+ *     (bw_host_get_value, bw_host_set_value, ...) and of the eleven extensions
+ *     (bw_host_has_key, bw_host_drop_record, bw_host_emit_record, bw_host_get_param, ...);
  *   - an allocator and the exports the host needs, "alloc" and "dealloc";
  *   - helpers that return getter results as a bw_buf {ptr, len} and set fields from
  *     C strings or byte buffers;
+ *   - the extensions: bw_has_key, bw_has_header, bw_remove_header, header name iteration,
+ *     bw_partition, bw_timestamp, bw_set_timestamp, bw_drop, bw_emit / bw_emit_json,
+ *     bw_param, bw_log;
+ *   - the record JSON of get_record / set_record / emit_record as a bw_record (parser and
+ *     writer), base64, decimal formatting;
  *   - bw_error / bw_error_n to return an error to the host (bit 31 of the length).
  *
  * Exactly one .c file of a module must define BENTHOS_WASM_IMPLEMENTATION before including
- * this header: that file gets the allocator and the "alloc"/"dealloc" exports (and weak
- * memcpy/memmove/memset, which clang may emit calls to; define BENTHOS_WASM_NO_MEMFUNCS if
- * a libc provides them). Other files include the header without the macro.
+ * this header: that file gets the allocator, the "alloc"/"dealloc" exports, the record JSON
+ * and base64 code (and weak memcpy/memmove/memset, which clang may emit calls to; define
+ * BENTHOS_WASM_NO_MEMFUNCS if a libc provides them). Other files include the header without
+ * the macro.
  *
  *     #define BENTHOS_WASM_IMPLEMENTATION
  *     #include "benthos_wasm.h"
  *
  *     BW_EXPORT("to_upper") void to_upper(void) {
  *         bw_buf v = bw_get_value();
- *         for (uint32_t i = 0; i < v.len; i++)
+ *         for (bw_u32 i = 0; i < v.len; i++)
  *             if (v.ptr[i] >= 'a' && v.ptr[i] <= 'z') v.ptr[i] -= 32;
  *         bw_set_value(v.ptr, v.len);
  *         bw_free(v);
@@ -41,17 +48,24 @@
  *   - every getter result is a block from alloc: free it with bw_free (also when empty);
  *   - setters copy: the guest keeps (and frees) its buffers;
  *   - the buffer of bw_error is freed by the host through "dealloc".
+ *
+ * Native builds (for unit tests only): defining BENTHOS_WASM_NATIVE lets the header compile
+ * for the build machine. The host functions are then plain extern functions the test
+ * program defines, the allocator works in a static arena, and pointers must fit in 32 bits
+ * for bw_pack (link with -no-pie). See sdk/c/test.
  */
 #ifndef BENTHOS_WASM_H
 #define BENTHOS_WASM_H
 
-#if !defined(__wasm32__)
+#if !defined(__wasm32__) && !defined(BENTHOS_WASM_NATIVE)
 #error "benthos_wasm.h targets wasm32 (clang --target=wasm32)"
 #endif
 
 typedef unsigned char bw_u8;
 typedef unsigned int bw_u32;
 typedef unsigned long long bw_u64;
+typedef int bw_i32;
+typedef long long bw_i64;
 
 typedef __UINTPTR_TYPE__ bw_uptr; /* 32 bits on wasm32 */
 
@@ -60,8 +74,16 @@ extern "C" {
 #endif
 
 /* Marks a function as a module export named `name`. */
+#ifdef BENTHOS_WASM_NATIVE
+#define BW_EXPORT(name)
+#define BW_IMPORT(name)
+#ifndef BENTHOS_WASM_NO_MEMFUNCS
+#define BENTHOS_WASM_NO_MEMFUNCS /* the native libc has them */
+#endif
+#else
 #define BW_EXPORT(name) __attribute__((export_name(name)))
 #define BW_IMPORT(name) __attribute__((import_module("env"), import_name(name)))
+#endif
 
 /* ------------------------------------------------------------------------------------- */
 /* Host functions (import module "env")                                                   */
@@ -80,6 +102,19 @@ BW_IMPORT("set_header") void bw_host_set_header(const void *name_ptr, bw_u32 nam
 BW_IMPORT("get_record") bw_u64 bw_host_get_record(void);
 BW_IMPORT("set_record") void bw_host_set_record(const void *ptr, bw_u32 len);
 
+/* Extensions (docs/ABI.md, "Extensions"). A module imports only the ones it calls. */
+BW_IMPORT("has_key") bw_i32 bw_host_has_key(void);
+BW_IMPORT("has_header") bw_i32 bw_host_has_header(const void *name_ptr, bw_u32 name_len);
+BW_IMPORT("remove_header") void bw_host_remove_header(const void *name_ptr, bw_u32 name_len);
+BW_IMPORT("get_header_names") bw_u64 bw_host_get_header_names(void);
+BW_IMPORT("get_partition") bw_i32 bw_host_get_partition(void);
+BW_IMPORT("get_timestamp") bw_i64 bw_host_get_timestamp(void);
+BW_IMPORT("set_timestamp") void bw_host_set_timestamp(bw_i64 ms);
+BW_IMPORT("drop_record") void bw_host_drop_record(void);
+BW_IMPORT("emit_record") void bw_host_emit_record(const void *ptr, bw_u32 len);
+BW_IMPORT("get_param") bw_u64 bw_host_get_param(const void *name_ptr, bw_u32 name_len);
+BW_IMPORT("log") void bw_host_log(bw_i32 level, const void *ptr, bw_u32 len);
+
 /* ------------------------------------------------------------------------------------- */
 /* Allocator (defined with BENTHOS_WASM_IMPLEMENTATION)                                   */
 /* ------------------------------------------------------------------------------------- */
@@ -90,6 +125,9 @@ void *bw_alloc(bw_u32 size);
 /* Exported as "dealloc": frees a block from bw_alloc. `len` is ignored apart from its use by
  * the host (bit 31 may be set); dealloc(NULL, ...) does nothing. */
 void bw_dealloc(void *ptr, bw_u32 len);
+/* Grows or shrinks a block from bw_alloc to `size` bytes, keeping its contents up to the
+ * smaller size; may move it. bw_realloc(NULL, n) is bw_alloc(n). */
+void *bw_realloc(void *ptr, bw_u32 size);
 
 /* ------------------------------------------------------------------------------------- */
 /* Buffers and results                                                                    */
@@ -130,6 +168,61 @@ static inline bw_buf bw_buf_new(bw_u32 len) {
     b.ptr = (bw_u8 *)bw_alloc(len);
     b.len = len;
     return b;
+}
+
+/* Copies `n` bytes from `src` to `dst` (the regions must not overlap). */
+static inline void bw_copy(void *dst, const void *src, bw_u32 n) {
+    bw_u8 *d = (bw_u8 *)dst;
+    const bw_u8 *s = (const bw_u8 *)src;
+    for (bw_u32 i = 0; i < n; i++) d[i] = s[i];
+}
+
+/* A new buffer holding a copy of `n` bytes at `p`. */
+static inline bw_buf bw_buf_copy(const void *p, bw_u32 n) {
+    bw_buf b = bw_buf_new(n);
+    bw_copy(b.ptr, p, n);
+    return b;
+}
+
+/* 1 if the `n` bytes at `a` and `b` are equal. */
+static inline int bw_mem_eq(const void *a, const void *b, bw_u32 n) {
+    const bw_u8 *x = (const bw_u8 *)a, *y = (const bw_u8 *)b;
+    for (bw_u32 i = 0; i < n; i++)
+        if (x[i] != y[i]) return 0;
+    return 1;
+}
+
+/* 1 if `b` holds exactly the NUL-terminated string `s`. */
+static inline int bw_buf_eq_str(bw_buf b, const char *s) {
+    bw_u32 n = bw_strlen(s);
+    return b.len == n && bw_mem_eq(b.ptr, s, n);
+}
+
+/* The offset of the first occurrence of the `n` bytes at `needle` in `b`, or -1
+ * (an empty needle is found at 0). */
+static inline long bw_find(bw_buf b, const void *needle, bw_u32 n) {
+    if (n > b.len) return -1;
+    for (bw_u32 i = 0; i + n <= b.len; i++)
+        if (bw_mem_eq(b.ptr + i, needle, n)) return (long)i;
+    return -1;
+}
+
+/* 1 if `b` contains the NUL-terminated string `s`. */
+static inline int bw_contains(bw_buf b, const char *s) { return bw_find(b, s, bw_strlen(s)) >= 0; }
+
+/* Writes `v` in decimal (with a leading '-' if negative) to `dst`, which must have room for
+ * 20 bytes; returns the number of bytes written. No NUL is written. */
+static inline bw_u32 bw_fmt_i64(char *dst, bw_i64 v) {
+    char tmp[20];
+    bw_u32 n = 0, out = 0;
+    bw_u64 u = v < 0 ? (bw_u64)0 - (bw_u64)v : (bw_u64)v; /* also right for INT64_MIN */
+    do {
+        tmp[n++] = (char)('0' + (int)(u % 10));
+        u /= 10;
+    } while (u);
+    if (v < 0) dst[out++] = '-';
+    while (n) dst[out++] = tmp[--n];
+    return out;
 }
 
 /* Compares `b` with the first `n` bytes of `prefix`. */
@@ -190,6 +283,231 @@ static inline void bw_set_header(const char *name, const void *p, bw_u32 n) {
 /* The record JSON of docs/ABI.md, raw. */
 static inline bw_buf bw_get_record_json(void) { return bw_unpack(bw_host_get_record()); }
 static inline void bw_set_record_json(const void *p, bw_u32 n) { bw_host_set_record(p, n); }
+
+/* ------------------------------------------------------------------------------------- */
+/* Extensions (docs/ABI.md, "Extensions")                                                 */
+/* ------------------------------------------------------------------------------------- */
+
+/* 1 if the record has a key, else 0. Sees the writes made earlier in the call. */
+static inline int bw_has_key(void) { return bw_host_has_key() != 0; }
+
+/* 1 if the record has the header, else 0. */
+static inline int bw_has_header_n(const void *name, bw_u32 name_len) {
+    return bw_host_has_header(name, name_len) != 0;
+}
+static inline int bw_has_header(const char *name) { return bw_has_header_n(name, bw_strlen(name)); }
+
+/* Removes the header (nothing happens if it is absent). */
+static inline void bw_remove_header_n(const void *name, bw_u32 name_len) {
+    bw_host_remove_header(name, name_len);
+}
+static inline void bw_remove_header(const char *name) { bw_remove_header_n(name, bw_strlen(name)); }
+
+/* The record's partition, -1 if it has none. */
+static inline bw_i32 bw_partition(void) { return bw_host_get_partition(); }
+
+/* The record's timestamp in milliseconds since the Unix epoch, -1 if it has none. */
+static inline bw_i64 bw_timestamp(void) { return bw_host_get_timestamp(); }
+
+/* Sets the timestamp; a negative `ms` makes the host fail the record. */
+static inline void bw_set_timestamp(bw_i64 ms) { bw_host_set_timestamp(ms); }
+
+/* Filters this record out if the call succeeds (acknowledged, not an error). Records
+ * emitted in the same call are still passed on. */
+static inline void bw_drop(void) { bw_host_drop_record(); }
+
+/* Emits an extra record after this one (fan-out) from record JSON: a copy of the incoming
+ * record (partition, timestamp... included) with topic, key, value and headers replaced from
+ * the JSON, as set_record would. It appears only if the call succeeds. Malformed JSON fails
+ * the record. */
+static inline void bw_emit_json(const void *json, bw_u32 len) { bw_host_emit_record(json, len); }
+
+/* Looks up the entry `name` of the processor's `params` map. Returns 1 and stores the value in
+ * *out (free it with bw_free; it may be empty) if there is one, else returns 0 and stores an
+ * empty buffer. `out` may be NULL to test presence only. */
+static inline int bw_param_n(const void *name, bw_u32 name_len, bw_buf *out) {
+    bw_u64 r = bw_host_get_param(name, name_len);
+    if (r == ~(bw_u64)0) { /* -1: no such entry */
+        if (out) {
+            out->ptr = 0;
+            out->len = 0;
+        }
+        return 0;
+    }
+    bw_buf b = bw_unpack(r);
+    if (out)
+        *out = b;
+    else
+        bw_free(b);
+    return 1;
+}
+static inline int bw_param(const char *name, bw_buf *out) {
+    return bw_param_n(name, bw_strlen(name), out);
+}
+
+/* Log levels of the `log` host function. */
+#define BW_LOG_DEBUG 0
+#define BW_LOG_INFO 1
+#define BW_LOG_WARN 2
+#define BW_LOG_ERROR 3
+
+/* Writes `len` bytes of UTF-8 at `msg` to the host log at `level` (BW_LOG_...). */
+static inline void bw_log(bw_i32 level, const void *msg, bw_u32 len) { bw_host_log(level, msg, len); }
+static inline void bw_log_str(bw_i32 level, const char *msg) { bw_host_log(level, msg, bw_strlen(msg)); }
+static inline void bw_log_debug(const char *msg) { bw_log_str(BW_LOG_DEBUG, msg); }
+static inline void bw_log_info(const char *msg) { bw_log_str(BW_LOG_INFO, msg); }
+static inline void bw_log_warn(const char *msg) { bw_log_str(BW_LOG_WARN, msg); }
+static inline void bw_log_error(const char *msg) { bw_log_str(BW_LOG_ERROR, msg); }
+
+/* Header names (get_header_names), iterated in the host's order (ascending bytes):
+ *
+ *     bw_header_names it = bw_get_header_names();
+ *     bw_buf name;
+ *     while (bw_header_names_next(&it, &name)) { ... name.ptr, name.len ... }
+ *     bw_header_names_free(&it);
+ *
+ * `name` points into the iterator's buffer (do not free it; it is valid until
+ * bw_header_names_free). `count` is the number of names. */
+typedef struct {
+    bw_buf buf;    /* the host's buffer: u32 LE count, then per name u32 LE length + bytes */
+    bw_u32 count;  /* number of names */
+    bw_u32 next;   /* index of the next name */
+    bw_u32 off;    /* offset of the next name's length in buf */
+} bw_header_names;
+
+/* Checks the structure of a header names buffer and sets up an iterator over it (taking
+ * ownership of `buf`). Returns 1, or 0 if the buffer is malformed (truncated, or with
+ * trailing bytes); the iterator then yields nothing but still owns `buf`. */
+static inline int bw_header_names_init(bw_header_names *it, bw_buf buf) {
+    it->buf = buf;
+    it->count = 0;
+    it->next = 0;
+    it->off = 4;
+    if (buf.len < 4) return 0;
+    bw_u32 count = (bw_u32)buf.ptr[0] | (bw_u32)buf.ptr[1] << 8 | (bw_u32)buf.ptr[2] << 16 |
+                   (bw_u32)buf.ptr[3] << 24;
+    bw_u32 off = 4;
+    for (bw_u32 i = 0; i < count; i++) {
+        if (buf.len - off < 4) return 0;
+        const bw_u8 *p = buf.ptr + off;
+        bw_u32 n = (bw_u32)p[0] | (bw_u32)p[1] << 8 | (bw_u32)p[2] << 16 | (bw_u32)p[3] << 24;
+        off += 4;
+        if (buf.len - off < n) return 0;
+        off += n;
+    }
+    if (off != buf.len) return 0;
+    it->count = count;
+    return 1;
+}
+
+/* Reads the header names of the record. Traps if the host's buffer is malformed. */
+static inline bw_header_names bw_get_header_names(void) {
+    bw_header_names it;
+    if (!bw_header_names_init(&it, bw_unpack(bw_host_get_header_names()))) __builtin_trap();
+    return it;
+}
+
+/* Stores the next name in *name and returns 1, or returns 0 at the end. */
+static inline int bw_header_names_next(bw_header_names *it, bw_buf *name) {
+    if (it->next >= it->count) return 0;
+    const bw_u8 *p = it->buf.ptr + it->off;
+    bw_u32 n = (bw_u32)p[0] | (bw_u32)p[1] << 8 | (bw_u32)p[2] << 16 | (bw_u32)p[3] << 24;
+    name->ptr = it->buf.ptr + it->off + 4;
+    name->len = n;
+    it->off += 4 + n;
+    it->next++;
+    return 1;
+}
+
+/* Frees the iterator's buffer. */
+static inline void bw_header_names_free(bw_header_names *it) {
+    bw_free(it->buf);
+    it->buf.ptr = 0;
+    it->buf.len = 0;
+    it->count = it->next = 0;
+}
+
+/* ------------------------------------------------------------------------------------- */
+/* Base64 (standard alphabet, '=' padding), as in the record JSON                          */
+/* ------------------------------------------------------------------------------------- */
+
+/* Length of the padded encoding of `n` bytes. */
+static inline bw_u32 bw_base64_encoded_len(bw_u32 n) { return (n + 2) / 3 * 4; }
+/* Upper bound of the decoded length of `n` characters. */
+static inline bw_u32 bw_base64_decoded_max(bw_u32 n) { return n / 4 * 3 + 3; }
+
+/* Encodes `n` bytes at `src` into `dst` (room for bw_base64_encoded_len(n) bytes); returns
+ * the number of bytes written. */
+bw_u32 bw_base64_encode(const void *src, bw_u32 n, bw_u8 *dst);
+
+/* Decodes `n` characters at `src` into `dst` (room for bw_base64_decoded_max(n) bytes; `dst`
+ * may equal `src` to decode in place). Padding is optional; '\r' and '\n' are ignored.
+ * Returns 1 and sets *out_len, or 0 on bad input (a character outside the alphabet, data
+ * after padding, a dangling character, wrong padding). */
+int bw_base64_decode(const void *src, bw_u32 n, bw_u8 *dst, bw_u32 *out_len);
+
+/* ------------------------------------------------------------------------------------- */
+/* Record JSON (get_record / set_record / emit_record)                                    */
+/* ------------------------------------------------------------------------------------- */
+
+typedef struct {
+    bw_buf name;  /* UTF-8 */
+    bw_buf value; /* decoded bytes */
+} bw_header;
+
+/* A whole record. Every buffer is owned by the record (a block from bw_alloc, or NULL when
+ * empty/absent). has_topic/has_key/has_value tell absent (0) from empty (1 with len 0).
+ * Change it with the bw_record_* functions, which keep ownership straight. */
+typedef struct {
+    int has_topic, has_key, has_value;
+    bw_buf topic, key, value;
+    bw_header *headers; /* n_headers entries, in the order of the JSON / of insertion */
+    bw_u32 n_headers, cap_headers;
+} bw_record;
+
+/* An empty record: no topic, key, value or headers. */
+void bw_record_init(bw_record *r);
+/* Frees everything the record owns and makes it empty. */
+void bw_record_free(bw_record *r);
+
+/* Parses record JSON into *r (which need not be initialised; whatever it held is NOT freed).
+ * Returns NULL on success, else a static error message (and *r is empty). `null` counts as
+ * absent; unknown fields are skipped; a header appearing twice keeps the last value. */
+const char *bw_record_parse(bw_record *r, const void *json, bw_u32 len);
+/* Serialises *r as record JSON (absent fields left out) into a new buffer (free it). */
+bw_buf bw_record_to_json(const bw_record *r);
+
+/* Reads the whole record (get_record) into *r, as bw_record_parse. Free it with
+ * bw_record_free. Returns NULL, or an error message. */
+const char *bw_get_record(bw_record *r);
+/* Replaces topic, key, value and all headers of the record (set_record). */
+void bw_set_record(const bw_record *r);
+/* Emits an extra record from *r (emit_record; see bw_emit_json). */
+void bw_emit(const bw_record *r);
+
+/* Field setters: copy `n` bytes at `p` (which may point into the record itself). */
+void bw_record_set_topic(bw_record *r, const void *p, bw_u32 n);
+void bw_record_set_key(bw_record *r, const void *p, bw_u32 n);
+void bw_record_set_value(bw_record *r, const void *p, bw_u32 n);
+/* Make a field absent. */
+void bw_record_clear_topic(bw_record *r);
+void bw_record_clear_key(bw_record *r);
+void bw_record_clear_value(bw_record *r);
+/* Headers by name (name and length, or NUL-terminated). get returns NULL if absent; the
+ * returned buffer belongs to the record. */
+const bw_buf *bw_record_header_n(const bw_record *r, const void *name, bw_u32 name_len);
+void bw_record_set_header_n(bw_record *r, const void *name, bw_u32 name_len, const void *p,
+                            bw_u32 n);
+void bw_record_remove_header_n(bw_record *r, const void *name, bw_u32 name_len);
+static inline const bw_buf *bw_record_header(const bw_record *r, const char *name) {
+    return bw_record_header_n(r, name, bw_strlen(name));
+}
+static inline void bw_record_set_header(bw_record *r, const char *name, const void *p, bw_u32 n) {
+    bw_record_set_header_n(r, name, bw_strlen(name), p, n);
+}
+static inline void bw_record_remove_header(bw_record *r, const char *name) {
+    bw_record_remove_header_n(r, name, bw_strlen(name));
+}
 
 #ifdef __cplusplus
 }

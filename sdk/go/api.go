@@ -14,12 +14,15 @@ const (
 	kindTopic
 	kindHeader
 	kindRecord
+	kindHeaderNames // getter only
+	kindParam       // getter only
+	kindEmit        // setter only
 )
 
 // owned returns the bytes of a host getter as a slice the caller owns. It is
 // never nil (an empty value is a non-nil empty slice).
 func owned(k kind, name string) []byte {
-	b, fresh := get(k, name)
+	b, fresh, _ := get(k, name)
 	if fresh {
 		return b
 	}
@@ -29,7 +32,7 @@ func owned(k kind, name string) []byte {
 // appended appends the bytes of a host getter to dst without allocating when
 // dst has room.
 func appended(k kind, name string, dst []byte) []byte {
-	b, _ := get(k, name)
+	b, _, _ := get(k, name)
 	return append(dst, b...)
 }
 
@@ -75,7 +78,7 @@ func SetHeader(name string, v []byte) { set(kindHeader, name, v) }
 // The error reports a record JSON the SDK cannot parse, which means a host
 // bug.
 func GetRecord() (Record, error) {
-	b, _ := get(kindRecord, "")
+	b, _, _ := get(kindRecord, "")
 	return decodeRecord(b)
 }
 
@@ -88,6 +91,10 @@ func SetRecord(r Record) { set(kindRecord, "", encodeRecord(r)) }
 // error message.
 const errFlag = 1 << 31
 
+// errSlotCount error results may be built in one call and all stay valid;
+// the next Error reuses the oldest one's buffer.
+const errSlotCount = 4
+
 // Error returns a function result that fails the record with msg. Return it
 // from the exported function:
 //
@@ -99,13 +106,15 @@ const errFlag = 1 << 31
 //		return 0
 //	}
 //
-// The message buffer stays alive until the host frees it with dealloc after
-// the call. A message longer than 2 GiB - 1 bytes is truncated.
+// Return the result directly: the message lives in one of a few reused
+// buffers, which the host reads right after the call. Up to four error
+// results built in one call stay valid; a fifth reuses the first one's
+// buffer. A message longer than 2 GiB - 1 bytes is truncated.
 func Error(msg string) uint64 {
 	if len(msg) > errFlag-1 {
 		msg = msg[:errFlag-1]
 	}
-	return pinError(msg)
+	return errorResult(msg)
 }
 
 // Errorf is Error with fmt.Sprintf formatting.

@@ -1,10 +1,12 @@
 // Command go is the Go conformance guest for the wasm_smt processor. Build it
 // with build.sh into testdata/wasm/go.wasm; each exported function below is
-// one conformance case of docs/ABI.md.
+// one conformance function of testdata/FUNCTIONS.md.
 package main
 
 import (
 	"bytes"
+	"strconv"
+	"strings"
 
 	smt "github.com/benthos-wasm/benthos-wasm/sdk/go"
 )
@@ -88,4 +90,101 @@ func upperOrTrap() {
 //go:wasmexport reject
 func reject() uint64 {
 	return smt.Error("rejected: " + string(smt.Value()))
+}
+
+// Extensions (docs/ABI.md, "Extensions").
+
+// filter: drops the record if the value contains "drop".
+//
+//go:wasmexport filter
+func filter() {
+	if bytes.Contains(smt.Value(), []byte("drop")) {
+		smt.Drop()
+	}
+}
+
+// fan_out: replaces the record by one record per comma-separated part of
+// its value (no trimming; a value without a comma, or an empty value, gives
+// one part).
+//
+//go:wasmexport fan_out
+func fanOut() uint64 {
+	rec, err := smt.GetRecord()
+	if err != nil {
+		return smt.Result(err)
+	}
+	smt.Drop()
+	for _, part := range bytes.Split(rec.Value, []byte(",")) {
+		rec.SetValue(part)
+		smt.Emit(rec)
+	}
+	return 0
+}
+
+// list_headers: value = the header names, in the order the host gives
+// (ascending), joined with ",".
+//
+//go:wasmexport list_headers
+func listHeaders() {
+	smt.SetValue([]byte(strings.Join(smt.HeaderNames(), ",")))
+}
+
+// remove_header: removes header "secret" if present and records in header
+// "removed" whether it was.
+//
+//go:wasmexport remove_header
+func removeHeader() {
+	if smt.HasHeader("secret") {
+		smt.RemoveHeader("secret")
+		smt.SetHeader("removed", []byte("yes"))
+	} else {
+		smt.SetHeader("removed", []byte("no"))
+	}
+}
+
+// has_key: value = "yes" if the record has a key, else "no".
+//
+//go:wasmexport has_key
+func hasKey() {
+	if smt.HasKey() {
+		smt.SetValue([]byte("yes"))
+	} else {
+		smt.SetValue([]byte("no"))
+	}
+}
+
+// timestamp_partition: value = "<partition>:<timestamp ms>" with -1 for an
+// absent one; then a present timestamp moves 1000 ms on.
+//
+//go:wasmexport timestamp_partition
+func timestampPartition() {
+	p, _ := smt.Partition()        // -1 when absent
+	t, ok := smt.TimestampMillis() // -1 when absent
+	v := strconv.AppendInt(nil, int64(p), 10)
+	v = append(v, ':')
+	v = strconv.AppendInt(v, t, 10)
+	smt.SetValue(v)
+	if ok {
+		smt.SetTimestampMillis(t + 1000)
+	}
+}
+
+// params: value = value + the "suffix" parameter; fails the record with
+// "no suffix param" if there is none.
+//
+//go:wasmexport params
+func params() uint64 {
+	s, ok := smt.Param("suffix")
+	if !ok {
+		return smt.Error("no suffix param")
+	}
+	smt.SetValue(append(smt.Value(), s...))
+	return 0
+}
+
+// log: logs "log: " + value at info level; the record is unchanged.
+//
+//go:wasmexport log
+func logValue() {
+	smt.Log(smt.LevelInfo, "log: "+string(smt.Value()))
 }

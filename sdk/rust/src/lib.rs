@@ -4,15 +4,17 @@
 //!
 //! * it exports `alloc(i32) -> i32` and `dealloc(i32, i32)` (a guest `cdylib` that links this
 //!   crate exports them automatically; there is nothing to invoke);
-//! * it wraps the ten host functions imported from module `env` (`get_value`, `set_value`, ...);
+//! * it wraps the ten host functions imported from module `env` (`get_value`, `set_value`, ...)
+//!   and the eleven extensions (`has_key`, `drop_record`, `emit_record`, `get_param`, `log`, ...);
 //! * it reads and writes the record JSON of `get_record` / `set_record` with a small built-in
 //!   JSON and base64 codec (standard library only, no crates);
 //! * it builds the `i64` error result of a guest function (bit 31 of the length set).
 //!
 //! Two APIs are offered:
 //!
-//! * the idiomatic one: [`record`] (`record::value()`, `record::set_value(&[u8])`, ...),
-//!   [`Record`], [`get_record`], [`set_record`], [`error_result`], [`result`];
+//! * the idiomatic one: [`record`] (`record::value()`, `record::set_value(&[u8])`,
+//!   `record::drop()`, `record::emit(&Record)`, `record::header_names()`, ...), [`Record`],
+//!   [`get_record`], [`set_record`], [`param`], [`log`], [`error_result`], [`result`];
 //! * the helper names of the original Kafka Connect Wasm SDK, so that existing guests compile
 //!   unchanged: [`get_connect_record_value`], [`set_connect_record_value`], ...,
 //!   [`get_connect_record`], [`set_connect_record`] over [`Message`].
@@ -48,6 +50,19 @@ mod sys {
         pub fn set_header(name_ptr: *const u8, name_len: u32, val_ptr: *const u8, val_len: u32);
         pub fn get_record() -> u64;
         pub fn set_record(ptr: *const u8, len: u32);
+
+        // Extensions (docs/ABI.md, "Extensions"). A module imports only the ones it uses.
+        pub fn has_key() -> i32;
+        pub fn has_header(name_ptr: *const u8, name_len: u32) -> i32;
+        pub fn remove_header(name_ptr: *const u8, name_len: u32);
+        pub fn get_header_names() -> u64;
+        pub fn get_partition() -> i32;
+        pub fn get_timestamp() -> i64;
+        pub fn set_timestamp(ms: i64);
+        pub fn drop_record();
+        pub fn emit_record(ptr: *const u8, len: u32);
+        pub fn get_param(name_ptr: *const u8, name_len: u32) -> u64;
+        pub fn log(level: i32, ptr: *const u8, len: u32);
     }
 }
 
@@ -85,6 +100,39 @@ mod sys {
         unavailable()
     }
     pub unsafe fn set_record(_: *const u8, _: u32) {
+        unavailable()
+    }
+    pub unsafe fn has_key() -> i32 {
+        unavailable()
+    }
+    pub unsafe fn has_header(_: *const u8, _: u32) -> i32 {
+        unavailable()
+    }
+    pub unsafe fn remove_header(_: *const u8, _: u32) {
+        unavailable()
+    }
+    pub unsafe fn get_header_names() -> u64 {
+        unavailable()
+    }
+    pub unsafe fn get_partition() -> i32 {
+        unavailable()
+    }
+    pub unsafe fn get_timestamp() -> i64 {
+        unavailable()
+    }
+    pub unsafe fn set_timestamp(_: i64) {
+        unavailable()
+    }
+    pub unsafe fn drop_record() {
+        unavailable()
+    }
+    pub unsafe fn emit_record(_: *const u8, _: u32) {
+        unavailable()
+    }
+    pub unsafe fn get_param(_: *const u8, _: u32) -> u64 {
+        unavailable()
+    }
+    pub unsafe fn log(_: i32, _: *const u8, _: u32) {
         unavailable()
     }
 }
@@ -365,6 +413,206 @@ pub mod record {
     pub fn set_record_json(json: &[u8]) {
         // SAFETY: see set_value().
         unsafe { sys::set_record(json.as_ptr(), len32(json.len())) }
+    }
+
+    // -- Extensions ---------------------------------------------------------------------------
+
+    /// Whether the record has a key (`has_key`). Sees the writes made earlier in the call.
+    pub fn has_key() -> bool {
+        // SAFETY: no arguments.
+        unsafe { sys::has_key() != 0 }
+    }
+
+    /// Whether the record has the header `name` (`has_header`).
+    pub fn has_header(name: &str) -> bool {
+        // SAFETY: name is live for the call.
+        unsafe { sys::has_header(name.as_ptr(), len32(name.len())) != 0 }
+    }
+
+    /// Removes the header `name`; nothing happens if it is absent (`remove_header`).
+    pub fn remove_header(name: &str) {
+        // SAFETY: name is live for the call.
+        unsafe { sys::remove_header(name.as_ptr(), len32(name.len())) }
+    }
+
+    /// The raw names of the record's headers, in ascending byte order (`get_header_names`).
+    /// Traps if the host's buffer is malformed.
+    pub fn header_names_bytes() -> Vec<Vec<u8>> {
+        // SAFETY: get_header_names returns a buffer from our alloc.
+        let buf = unsafe { take_buffer(sys::get_header_names()) };
+        match super::parse_header_names(&buf) {
+            Ok(names) => names,
+            Err(_) => super::trap(),
+        }
+    }
+
+    /// The names of the record's headers, in ascending byte order (`get_header_names`).
+    /// A name that is not valid UTF-8 has its bad bytes replaced by U+FFFD.
+    pub fn header_names() -> Vec<String> {
+        header_names_bytes().into_iter().map(super::lossy_string).collect()
+    }
+
+    /// The record's partition, `None` if it has none (`get_partition` returned -1).
+    pub fn partition() -> Option<i32> {
+        // SAFETY: no arguments.
+        let p = unsafe { sys::get_partition() };
+        if p < 0 {
+            None
+        } else {
+            Some(p)
+        }
+    }
+
+    /// The record's timestamp in milliseconds since the Unix epoch, `None` if it has none
+    /// (`get_timestamp` returned -1).
+    pub fn timestamp() -> Option<i64> {
+        // SAFETY: no arguments.
+        let t = unsafe { sys::get_timestamp() };
+        if t < 0 {
+            None
+        } else {
+            Some(t)
+        }
+    }
+
+    /// Sets the record's timestamp (milliseconds since the Unix epoch). A negative value
+    /// makes the host fail the record.
+    pub fn set_timestamp(ms: i64) {
+        // SAFETY: plain number.
+        unsafe { sys::set_timestamp(ms) }
+    }
+
+    /// Filters this record out (`drop_record`): if the call succeeds, the record is
+    /// acknowledged and not passed on; it is not an error. Records emitted with [`emit`] in
+    /// the same call are still passed on. If the call fails, the drop is undone.
+    pub fn drop() {
+        // SAFETY: no arguments.
+        unsafe { sys::drop_record() }
+    }
+
+    /// Same as [`drop`] (the name of the host function).
+    pub fn drop_record() {
+        drop()
+    }
+
+    /// Emits an extra record after this one (`emit_record`, fan-out): a copy of the incoming
+    /// record (partition, timestamp, ... included) whose topic, key, value and headers are
+    /// replaced from `r`, as [`set_record`] would. Emitted records appear, in the order of
+    /// the calls, only if the call succeeds.
+    pub fn emit(r: &Record) {
+        emit_json(r.to_json().as_bytes())
+    }
+
+    /// Like [`emit`] from raw record JSON. Malformed JSON makes the host fail the record.
+    pub fn emit_json(json: &[u8]) {
+        // SAFETY: json is live for the call; the host copies it.
+        unsafe { sys::emit_record(json.as_ptr(), len32(json.len())) }
+    }
+}
+
+/// Decodes the buffer of `get_header_names`: a `u32` little-endian count, then for each name a
+/// `u32` little-endian length and the name's bytes. Trailing bytes are an error.
+pub fn parse_header_names(buf: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    fn u32_at(buf: &[u8], at: usize) -> Result<u32, String> {
+        match buf.get(at..at + 4) {
+            Some(b) => Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+            None => Err(format!("header names: truncated at offset {}", at)),
+        }
+    }
+    let count = u32_at(buf, 0)? as usize;
+    let mut at = 4usize;
+    // Each name takes at least 4 bytes: do not trust a huge count with a short buffer.
+    let mut names = Vec::with_capacity(count.min((buf.len() - at) / 4));
+    for _ in 0..count {
+        let len = u32_at(buf, at)? as usize;
+        at += 4;
+        let name = buf
+            .get(at..at.checked_add(len).unwrap_or(usize::MAX))
+            .ok_or_else(|| format!("header names: name of {} bytes truncated at offset {}", len, at))?;
+        names.push(name.to_vec());
+        at += len;
+    }
+    if at != buf.len() {
+        return Err(format!("header names: {} trailing bytes", buf.len() - at));
+    }
+    Ok(names)
+}
+
+fn lossy_string(b: Vec<u8>) -> String {
+    match String::from_utf8(b) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    }
+}
+
+/// The value of the entry `name` of the processor's `params` map (`get_param`), `None` if
+/// there is no such entry. An empty value is `Some(vec![])`.
+pub fn param(name: &str) -> Option<Vec<u8>> {
+    // SAFETY: name is live for the call; a result other than -1 is a buffer from our alloc.
+    let packed = unsafe { sys::get_param(name.as_ptr(), len32(name.len())) };
+    if packed == PARAM_ABSENT {
+        return None;
+    }
+    // SAFETY: see above.
+    Some(unsafe { take_buffer(packed) })
+}
+
+/// Like [`param`] as a `String` (params are strings; bad UTF-8 is replaced by U+FFFD).
+pub fn param_string(name: &str) -> Option<String> {
+    param(name).map(lossy_string)
+}
+
+/// What `get_param` returns for a missing entry: `-1`, all 64 bits set.
+pub const PARAM_ABSENT: u64 = u64::MAX;
+
+/// Writing to the host log (`log` host function).
+///
+/// ```ignore
+/// benthos_wasm_sdk::log::info("processing");
+/// benthos_wasm_sdk::log::log(benthos_wasm_sdk::log::Level::Warn, "odd record");
+/// ```
+pub mod log {
+    use super::{len32, sys};
+
+    /// Log levels, with the numbers of the ABI.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    #[repr(i32)]
+    pub enum Level {
+        Debug = 0,
+        Info = 1,
+        Warn = 2,
+        Error = 3,
+    }
+
+    /// Writes `msg` to the host log at `level`.
+    pub fn log(level: Level, msg: &str) {
+        log_bytes(level, msg.as_bytes())
+    }
+
+    /// Writes `msg` (which should be UTF-8) to the host log at `level`.
+    pub fn log_bytes(level: Level, msg: &[u8]) {
+        // SAFETY: msg is live for the call; the host copies it.
+        unsafe { sys::log(level as i32, msg.as_ptr(), len32(msg.len())) }
+    }
+
+    /// `log(Level::Debug, msg)`.
+    pub fn debug(msg: &str) {
+        log(Level::Debug, msg)
+    }
+
+    /// `log(Level::Info, msg)`.
+    pub fn info(msg: &str) {
+        log(Level::Info, msg)
+    }
+
+    /// `log(Level::Warn, msg)`.
+    pub fn warn(msg: &str) {
+        log(Level::Warn, msg)
+    }
+
+    /// `log(Level::Error, msg)`.
+    pub fn error(msg: &str) {
+        log(Level::Error, msg)
     }
 }
 
@@ -899,6 +1147,68 @@ mod tests {
         assert!(Record::from_json(b"{\"headers\":{\"a\":1}}").is_err());
         assert!(Record::from_json(b"{} x").is_err());
         assert!(Record::from_json(b"{\"topic\":\"a").is_err());
+    }
+
+    fn names_buf(names: &[&[u8]]) -> Vec<u8> {
+        let mut b = (names.len() as u32).to_le_bytes().to_vec();
+        for n in names {
+            b.extend_from_slice(&(n.len() as u32).to_le_bytes());
+            b.extend_from_slice(n);
+        }
+        b
+    }
+
+    #[test]
+    fn header_names_decode() {
+        assert_eq!(parse_header_names(&[0, 0, 0, 0]).unwrap(), Vec::<Vec<u8>>::new());
+        let b = names_buf(&[b"a", b"", b"kafka_key", "é".as_bytes()]);
+        assert_eq!(
+            parse_header_names(&b).unwrap(),
+            vec![b"a".to_vec(), vec![], b"kafka_key".to_vec(), "é".as_bytes().to_vec()]
+        );
+        let b = names_buf(&[&b"x"[..]; 1000]);
+        assert_eq!(parse_header_names(&b).unwrap().len(), 1000);
+        // Malformed buffers.
+        assert!(parse_header_names(&[]).is_err());
+        assert!(parse_header_names(&[1, 0, 0]).is_err());
+        assert!(parse_header_names(&[1, 0, 0, 0]).is_err()); // count 1, no name
+        assert!(parse_header_names(&[1, 0, 0, 0, 5, 0, 0, 0, b'a']).is_err()); // short name
+        assert!(parse_header_names(&[0, 0, 0, 0, 0]).is_err()); // trailing byte
+        assert!(parse_header_names(&[255, 255, 255, 255]).is_err()); // huge count
+        assert!(parse_header_names(&[1, 0, 0, 0, 255, 255, 255, 255]).is_err()); // huge length
+        let mut b = names_buf(&[b"ab"]);
+        b.push(0);
+        assert!(parse_header_names(&b).is_err());
+    }
+
+    #[test]
+    fn lossy_names() {
+        assert_eq!(lossy_string(b"ok".to_vec()), "ok");
+        assert_eq!(lossy_string(vec![b'a', 0xff]), "a\u{FFFD}");
+    }
+
+    #[test]
+    fn param_absent_sentinel() {
+        assert_eq!(PARAM_ABSENT, -1i64 as u64);
+        assert_eq!(unpack(PARAM_ABSENT), (u32::MAX, u32::MAX));
+        assert_eq!(log::Level::Debug as i32, 0);
+        assert_eq!(log::Level::Info as i32, 1);
+        assert_eq!(log::Level::Warn as i32, 2);
+        assert_eq!(log::Level::Error as i32, 3);
+    }
+
+    #[test]
+    fn emit_json_shape() {
+        // What record::emit sends: the record JSON of set_record.
+        let mut r = Record::new();
+        r.topic = Some("foo".into());
+        r.key = Some(b"k".to_vec());
+        r.value = Some(b"a".to_vec());
+        r.headers.insert("h<&>".into(), b"v".to_vec());
+        assert_eq!(
+            r.to_json(),
+            r#"{"headers":{"h<&>":"dg=="},"topic":"foo","key":"aw==","value":"YQ=="}"#
+        );
     }
 
     #[test]
