@@ -158,4 +158,3 @@ func checkConfigs(ctx context.Context, w io.Writer, paths []string) error {
 	}
 	return nil
 }
-
