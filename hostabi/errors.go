@@ -40,14 +40,23 @@ func (e *HostFunctionError) Unwrap() error { return e.Err }
 type TrapError struct {
 	Function string
 	Err      error
+	// MemoryPages and MemoryLimit describe the instance's memory when it
+	// trapped, to tell a guest that ran out of memory.
+	MemoryPages, MemoryLimit uint32
 }
 
 func (e *TrapError) Error() string {
 	var exit *sys.ExitError
-	if errors.As(e.Err, &exit) {
+	if errors.As(e.Err, &exit) && exit.ExitCode() != sys.ExitCodeDeadlineExceeded {
 		return fmt.Sprintf("guest function %s exited with code %d (a Go guest exits like this when it panics; its stderr is in the log)", e.Function, exit.ExitCode())
 	}
-	return fmt.Sprintf("guest function %s trapped: %s", e.Function, firstLine(e.Err.Error()))
+	msg := fmt.Sprintf("guest function %s trapped: %s", e.Function, firstLine(e.Err.Error()))
+	// A failed memory.grow asks for an unknown number of pages, so any trap
+	// past half the limit may be a guest that ran out.
+	if e.MemoryLimit > 0 && uint64(e.MemoryPages)*2 >= uint64(e.MemoryLimit) {
+		msg += fmt.Sprintf(" (its memory was %d of at most %d pages: if it ran out, raise max_memory_pages)", e.MemoryPages, e.MemoryLimit)
+	}
+	return msg
 }
 
 func (e *TrapError) Unwrap() error { return e.Err }

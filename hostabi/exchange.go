@@ -23,6 +23,13 @@ type exchange struct {
 	rec        Record // the record of the call in progress
 	importName string // the host function running, for errors
 	failure    error  // why the host abandoned the call, if it did
+	hostCalls  int    // host function calls so far in this call
+	callBytes  int64  // bytes moved so far in this call
+}
+
+// begin readies the exchange for a call over rec.
+func (x *exchange) begin(rec Record) {
+	x.rec, x.failure, x.hostCalls, x.callBytes = rec, nil, 0, 0
 }
 
 // abandon is the panic value that unwinds a guest call after a host failure.
@@ -37,6 +44,7 @@ func (x *exchange) fail(err error) {
 
 // read returns a view of guest memory; the caller copies what it keeps.
 func (x *exchange) read(ptr, length uint32) []byte {
+	x.countBytes(int(length))
 	b, ok := x.mem.Read(ptr, length)
 	if !ok {
 		x.fail(fmt.Errorf("the guest passed %d bytes at offset %d, outside its memory of %d bytes",
@@ -55,6 +63,7 @@ func (x *exchange) give(ctx context.Context, b []byte, err error) uint64 {
 	if uint64(length) != uint64(len(b)) || length&errorBit != 0 {
 		x.fail(fmt.Errorf("%d bytes do not fit the ABI's 31-bit length", len(b)))
 	}
+	x.countBytes(len(b))
 	x.allocStack[0] = uint64(length)
 	if callErr := x.alloc.CallWithStack(ctx, x.allocStack); callErr != nil {
 		x.fail(fmt.Errorf("the guest's %s(%d) failed: %s", ExportAlloc, length, firstLine(callErr.Error())))

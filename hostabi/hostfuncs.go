@@ -106,6 +106,7 @@ func instantiateHostModule(ctx context.Context, r wazero.Runtime) error {
 			WithGoModuleFunction(api.GoModuleFunc(func(ctx context.Context, _ api.Module, stack []uint64) {
 				x := exchangeFrom(ctx)
 				x.importName = f.name
+				x.countCall()
 				f.run(ctx, x, stack)
 			}), f.sig.params, f.sig.results).
 			WithName(f.name).

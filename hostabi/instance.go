@@ -2,7 +2,10 @@ package hostabi
 
 import (
 	"context"
+	"errors"
 	"fmt"
+
+	"github.com/tetratelabs/wazero/sys"
 
 	"github.com/tetratelabs/wazero/api"
 )
@@ -59,21 +62,41 @@ func (in *Instance) Call(rec Record) error {
 	if in.broken {
 		return fmt.Errorf("guest function %s: instance is broken by an earlier failure", in.module.function)
 	}
-	in.x.rec, in.x.failure = rec, nil
-	err := in.fn.CallWithStack(in.bound, in.stack)
+	in.x.begin(rec)
+	err := in.callFunction()
 	in.x.rec = nil
 	in.flushOutput()
 	if err != nil {
 		in.broken = true
-		if in.x.failure != nil {
+		var exit *sys.ExitError
+		switch {
+		case in.x.failure != nil:
 			return in.x.failure
+		case errors.As(err, &exit) && exit.ExitCode() == sys.ExitCodeDeadlineExceeded:
+			return &TimeoutError{Function: in.module.function, Timeout: in.module.opts.limits.Timeout}
 		}
-		return &TrapError{Function: in.module.function, Err: err}
+		return &TrapError{Function: in.module.function, Err: err, MemoryPages: in.MemoryPages(),
+			MemoryLimit: in.module.opts.limits.MemoryPages}
 	}
 	if !in.module.shape.ReturnsResult {
 		return nil
 	}
 	return in.takeResult(in.stack[0])
+}
+
+// callFunction calls the guest function, under the timeout when there is one.
+func (in *Instance) callFunction() error { return in.call(in.fn, in.stack) }
+
+// call calls a guest export under the timeout when there is one. Without a
+// timeout it allocates nothing.
+func (in *Instance) call(fn api.Function, stack []uint64) error {
+	timeout := in.module.opts.limits.Timeout
+	if timeout <= 0 {
+		return fn.CallWithStack(in.bound, stack)
+	}
+	ctx, cancel := context.WithTimeout(in.bound, timeout)
+	defer cancel()
+	return fn.CallWithStack(ctx, stack)
 }
 
 // takeResult reads a packed function result, then hands its buffer back to
@@ -92,7 +115,7 @@ func (in *Instance) takeResult(packed uint64) error {
 		result = &GuestError{Function: in.module.function, Message: string(msg)}
 	}
 	in.deallocStack[0], in.deallocStack[1] = uint64(ptr), uint64(rawLen)
-	if err := in.dealloc.CallWithStack(in.bound, in.deallocStack); err != nil {
+	if err := in.call(in.dealloc, in.deallocStack); err != nil {
 		in.broken = true
 		return &TrapError{Function: in.module.function + " (its " + ExportDealloc + ")", Err: err}
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
@@ -31,6 +32,7 @@ type options struct {
 	cacheDir string
 	params   map[string]string
 	log      func(level LogLevel, msg string)
+	limits   Limits
 }
 
 // LogLevel is the level of a guest's log call.
@@ -78,6 +80,12 @@ func Load(ctx context.Context, name string, wasm []byte, function string, opts .
 		opt(&m.opts)
 	}
 	cfg := wazero.NewRuntimeConfig()
+	if pages := m.opts.limits.MemoryPages; pages > 0 {
+		cfg = cfg.WithMemoryLimitPages(pages)
+	}
+	if m.opts.limits.Timeout > 0 {
+		cfg = cfg.WithCloseOnContextDone(true)
+	}
 	if m.opts.cacheDir != "" {
 		cache, err := wazero.NewCompilationCacheWithDir(m.opts.cacheDir)
 		if err != nil {
@@ -90,6 +98,9 @@ func Load(ctx context.Context, name string, wasm []byte, function string, opts .
 	compiled, err := m.runtime.CompileModule(ctx, wasm)
 	if err != nil {
 		_ = m.Close(ctx)
+		if pages := m.opts.limits.MemoryPages; pages > 0 && strings.Contains(err.Error(), "pages") && strings.Contains(err.Error(), "over limit") {
+			return nil, fmt.Errorf("module %s declares more memory than max_memory_pages (%d pages of 64 KiB) allows: %w", name, pages, err)
+		}
 		return nil, fmt.Errorf("module %s is not a valid WebAssembly module: %w", name, err)
 	}
 	m.compiled = compiled

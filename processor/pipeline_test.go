@@ -57,8 +57,16 @@ func runPipeline(t *testing.T, processorYAML string, threads int, values []strin
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	// Sending stops as soon as the stream does, so a stream that fails to
+	// start reports its own error instead of a timeout.
+	sendCtx, stopSending := context.WithCancel(ctx)
+	defer stopSending()
 	done := make(chan error, 1)
-	go func() { done <- stream.Run(ctx) }()
+	go func() {
+		err := stream.Run(ctx)
+		stopSending()
+		done <- err
+	}()
 
 	const batchSize = 50
 	for start := 0; start < len(values); start += batchSize {
@@ -68,7 +76,10 @@ func runPipeline(t *testing.T, processorYAML string, threads int, values []strin
 			msg.MetaSetMut("idx", i)
 			batch = append(batch, msg)
 		}
-		require.NoError(t, send(ctx, batch))
+		if err := send(sendCtx, batch); err != nil {
+			require.NoError(t, <-done, "the stream stopped")
+			require.NoError(t, err)
+		}
 	}
 	require.NoError(t, stream.StopWithin(time.Minute))
 	require.NoError(t, <-done)

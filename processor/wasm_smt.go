@@ -29,6 +29,10 @@ const (
 	fieldTimestampMeta   = "timestamp_metadata"
 	fieldParams          = "params"
 	fieldMaxInstances    = "max_instances"
+	fieldMaxMemoryPages  = "max_memory_pages"
+	fieldTimeout         = "timeout"
+	fieldMaxHostCalls    = "max_host_calls"
+	fieldMaxCallBytes    = "max_call_bytes"
 	fieldCache           = "compilation_cache"
 	fieldCacheDir        = "compilation_cache_dir"
 )
@@ -104,6 +108,24 @@ An instance that trapped is thrown away and replaced. See docs/ABI.md for the AB
 			Description("The most guest instances kept for this processor; each serves one pipeline thread at a time. 0 means the number of CPUs.").
 			Default(0).Advanced().
 			LintRule(`root = if this < 0 { [ "max_instances must be 0 or more" ] }`)).
+		Field(service.NewIntField(fieldMaxMemoryPages).
+			Description("The most linear memory one instance may have, in 64 KiB pages (the default, 2048, is 128 MiB). "+
+				"A module that declares more fails at start-up; a guest that grows past it fails the record it was working on.").
+			Default(defaultMaxMemoryPages).Advanced().
+			LintRule(`root = if this < 1 || this > 65536 { [ "max_memory_pages must be from 1 to 65536" ] }`)).
+		Field(service.NewDurationField(fieldTimeout).
+			Description("The most time one call may take; the record then fails with a timeout error and the instance is replaced. "+
+				"`0s` turns it off (the default): interrupting guests makes every loop in them check in with the host, which costs time even when nothing runs long (see the README for figures).").
+			Default("0s").Advanced()).
+		Field(service.NewIntField(fieldMaxHostCalls).
+			Description("The most host function calls one call may make; 0 means no bound.").
+			Default(defaultMaxHostCalls).Advanced().
+			LintRule(`root = if this < 0 { [ "max_host_calls must be 0 or more" ] }`)).
+		Field(service.NewIntField(fieldMaxCallBytes).
+			Description("The most bytes one call may move between host and guest, both ways (what getters copy in; what setters, `emit_record` and `log` copy out); 0 means no bound. "+
+				"It bounds what a guest can make the host buffer, and the work of a guest that reads the same value over and over.").
+			Default(defaultMaxCallBytes).Advanced().
+			LintRule(`root = if this < 0 { [ "max_call_bytes must be 0 or more" ] }`)).
 		Field(service.NewBoolField(fieldCache).
 			Description("Keep the module's compiled code on disk, so the next start skips compiling it (a Go guest: about 0.6 s cold, 50 ms cached).").
 			Default(true).Advanced()).
@@ -121,6 +143,14 @@ pipeline:
         value_converter: string
 `)
 }
+
+// Default limits: generous for real transforms, small enough that a hostile
+// guest fails a record rather than the host.
+const (
+	defaultMaxMemoryPages = 2048     // 128 MiB
+	defaultMaxHostCalls   = 100_000  // about 7 ms of host calls
+	defaultMaxCallBytes   = 64 << 20 // 64 MiB
+)
 
 func init() {
 	err := service.RegisterBatchProcessor("wasm_smt", wasmSMTSpec(),
@@ -191,6 +221,11 @@ func newWasmSMT(conf *service.ParsedConfig, mgr *service.Resources) (*wasmSMT, e
 			log.Error(msg)
 		}
 	}))
+	limits, err := parseLimits(conf)
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, hostabi.WithLimits(limits))
 	cacheDir, err := compilationCacheDir(conf, log)
 	if err != nil {
 		return nil, err
@@ -256,6 +291,39 @@ func parseRecordFields(conf *service.ParsedConfig) (*recordFields, error) {
 		*f.dst = v
 	}
 	return newRecordFields(names, convs[0], convs[1], convs[2]), nil
+}
+
+func parseLimits(conf *service.ParsedConfig) (hostabi.Limits, error) {
+	var l hostabi.Limits
+	pages, err := conf.FieldInt(fieldMaxMemoryPages)
+	if err != nil {
+		return l, err
+	}
+	if pages < 1 || pages > 65536 {
+		return l, fmt.Errorf("field %s: must be from 1 to 65536 pages, got %d", fieldMaxMemoryPages, pages)
+	}
+	l.MemoryPages = uint32(pages)
+	if l.Timeout, err = conf.FieldDuration(fieldTimeout); err != nil {
+		return l, err
+	}
+	if l.Timeout < 0 {
+		return l, fmt.Errorf("field %s: must be 0s (off) or more, got %s", fieldTimeout, l.Timeout)
+	}
+	if l.HostCalls, err = conf.FieldInt(fieldMaxHostCalls); err != nil {
+		return l, err
+	}
+	if l.HostCalls < 0 {
+		return l, fmt.Errorf("field %s: must be 0 or more, got %d", fieldMaxHostCalls, l.HostCalls)
+	}
+	callBytes, err := conf.FieldInt(fieldMaxCallBytes)
+	if err != nil {
+		return l, err
+	}
+	if callBytes < 0 {
+		return l, fmt.Errorf("field %s: must be 0 or more, got %d", fieldMaxCallBytes, callBytes)
+	}
+	l.CallBytes = int64(callBytes)
+	return l, nil
 }
 
 // compilationCacheDir returns where compiled code is kept, or "" for nowhere.

@@ -419,6 +419,12 @@ static inline int bw_header_names_next(bw_header_names *it, bw_buf *name) {
     return 1;
 }
 
+/* Restarts the iteration at the first name. */
+static inline void bw_header_names_rewind(bw_header_names *it) {
+    it->next = 0;
+    it->off = 4;
+}
+
 /* Frees the iterator's buffer. */
 static inline void bw_header_names_free(bw_header_names *it) {
     bw_free(it->buf);
@@ -532,7 +538,17 @@ extern "C" {
 #define BW__MAGIC_FREE 0xB3A7F4EEu
 #define BW__PAGE 65536ull
 
+#ifdef BENTHOS_WASM_NATIVE
+/* Native unit tests: a static arena stands for the linear memory. */
+#ifndef BENTHOS_WASM_NATIVE_ARENA
+#define BENTHOS_WASM_NATIVE_ARENA (64u << 20)
+#endif
+static unsigned char bw__arena[BENTHOS_WASM_NATIVE_ARENA] __attribute__((aligned(16)));
+#define BW__HEAP_BASE ((bw_u64)(bw_uptr)bw__arena)
+#else
 extern unsigned char __heap_base; /* provided by wasm-ld: first byte after data and stack */
+#define BW__HEAP_BASE ((bw_u64)(bw_uptr)&__heap_base)
+#endif
 
 static bw_u64 bw__top;                          /* next unused byte of the heap */
 static void *bw__free_lists[BW__MAX_CLASS + 1]; /* per class: free payloads, linked */
@@ -545,8 +561,11 @@ static bw_u32 bw__class(bw_u32 size) {
 
 /* Takes `need` fresh bytes from the end of the heap, growing memory; traps if impossible. */
 static bw_u8 *bw__sbrk(bw_u64 need) {
-    if (bw__top == 0) bw__top = ((bw_u64)(bw_uptr)&__heap_base + 7u) & ~(bw_u64)7u;
+    if (bw__top == 0) bw__top = (BW__HEAP_BASE + 7u) & ~(bw_u64)7u;
     bw_u64 end = bw__top + need;
+#ifdef BENTHOS_WASM_NATIVE
+    if (end > BW__HEAP_BASE + sizeof bw__arena) __builtin_trap();
+#else
     if (end > 0x100000000ull) __builtin_trap();
     bw_u64 have = (bw_u64)__builtin_wasm_memory_size(0) * BW__PAGE;
     if (end > have) {
@@ -554,6 +573,7 @@ static bw_u8 *bw__sbrk(bw_u64 need) {
         if (__builtin_wasm_memory_grow(0, (unsigned long)pages) == (unsigned long)-1)
             __builtin_trap();
     }
+#endif
     bw_u8 *p = (bw_u8 *)(bw_uptr)bw__top;
     bw__top = end;
     return p;
@@ -581,8 +601,7 @@ BW_EXPORT("dealloc") void bw_dealloc(void *ptr, bw_u32 len) {
     (void)len; /* the block header knows the size; bit 31 from the host is irrelevant */
     if (!ptr) return;
     bw_u64 a = (bw_u64)(bw_uptr)ptr;
-    if ((a & 7u) != 0 || bw__top == 0 || a < (bw_u64)(bw_uptr)&__heap_base + BW__HEADER ||
-        a >= bw__top)
+    if ((a & 7u) != 0 || bw__top == 0 || a < BW__HEAP_BASE + BW__HEADER || a >= bw__top)
         __builtin_trap(); /* not a block of ours */
     bw_u32 *h = (bw_u32 *)((bw_u8 *)ptr - BW__HEADER);
     if (h[0] != BW__MAGIC_USED || h[1] < BW__MIN_CLASS || h[1] > BW__MAX_CLASS)
@@ -590,6 +609,637 @@ BW_EXPORT("dealloc") void bw_dealloc(void *ptr, bw_u32 len) {
     h[0] = BW__MAGIC_FREE;
     *(void **)ptr = bw__free_lists[h[1]];
     bw__free_lists[h[1]] = ptr;
+}
+
+void *bw_realloc(void *ptr, bw_u32 size) {
+    if (!ptr) return bw_alloc(size);
+    bw_u32 *h = (bw_u32 *)((bw_u8 *)ptr - BW__HEADER);
+    if (h[0] != BW__MAGIC_USED || h[1] < BW__MIN_CLASS || h[1] > BW__MAX_CLASS)
+        __builtin_trap(); /* not a live block */
+    bw_u64 cap = (bw_u64)1 << h[1];
+    if ((bw_u64)size <= cap && bw__class(size) == h[1]) return ptr; /* same class: keep */
+    void *n = bw_alloc(size);
+    bw_copy(n, ptr, (bw_u32)((bw_u64)size < cap ? (bw_u64)size : cap));
+    bw_dealloc(ptr, 0);
+    return n;
+}
+
+/* ---- base64 ---------------------------------------------------------------------------- */
+
+static const char bw__b64_alphabet[65] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+bw_u32 bw_base64_encode(const void *src, bw_u32 n, bw_u8 *dst) {
+    const bw_u8 *s = (const bw_u8 *)src;
+    bw_u32 o = 0, i = 0;
+    for (; i + 3 <= n; i += 3) {
+        bw_u32 v = (bw_u32)s[i] << 16 | (bw_u32)s[i + 1] << 8 | s[i + 2];
+        dst[o++] = (bw_u8)bw__b64_alphabet[v >> 18 & 63];
+        dst[o++] = (bw_u8)bw__b64_alphabet[v >> 12 & 63];
+        dst[o++] = (bw_u8)bw__b64_alphabet[v >> 6 & 63];
+        dst[o++] = (bw_u8)bw__b64_alphabet[v & 63];
+    }
+    if (i < n) {
+        bw_u32 v = (bw_u32)s[i] << 16 | (i + 1 < n ? (bw_u32)s[i + 1] << 8 : 0);
+        dst[o++] = (bw_u8)bw__b64_alphabet[v >> 18 & 63];
+        dst[o++] = (bw_u8)bw__b64_alphabet[v >> 12 & 63];
+        dst[o++] = i + 1 < n ? (bw_u8)bw__b64_alphabet[v >> 6 & 63] : (bw_u8)'=';
+        dst[o++] = '=';
+    }
+    return o;
+}
+
+static int bw__sextet(bw_u8 c) {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+}
+
+int bw_base64_decode(const void *src, bw_u32 n, bw_u8 *dst, bw_u32 *out_len) {
+    const bw_u8 *s = (const bw_u8 *)src;
+    bw_u32 acc = 0, k = 0, pad = 0, o = 0;
+    for (bw_u32 i = 0; i < n; i++) {
+        bw_u8 c = s[i];
+        if (c == '\r' || c == '\n') continue;
+        if (c == '=') {
+            pad++;
+            continue;
+        }
+        if (pad) return 0; /* data after padding */
+        int v = bw__sextet(c);
+        if (v < 0) return 0;
+        acc = acc << 6 | (bw_u32)v;
+        if (++k == 4) { /* o + 3 <= i + 1: writing in place never overtakes reading */
+            dst[o++] = (bw_u8)(acc >> 16);
+            dst[o++] = (bw_u8)(acc >> 8);
+            dst[o++] = (bw_u8)acc;
+            acc = 0;
+            k = 0;
+        }
+    }
+    if (k == 1) return 0;
+    if (k == 2) dst[o++] = (bw_u8)(acc >> 4);
+    if (k == 3) {
+        dst[o++] = (bw_u8)(acc >> 10);
+        dst[o++] = (bw_u8)(acc >> 2);
+    }
+    if (pad && (k + pad) % 4 != 0) return 0;
+    *out_len = o;
+    return 1;
+}
+
+/* ---- record ---------------------------------------------------------------------------- */
+
+void bw_record_init(bw_record *r) {
+    r->has_topic = r->has_key = r->has_value = 0;
+    r->topic.ptr = r->key.ptr = r->value.ptr = 0;
+    r->topic.len = r->key.len = r->value.len = 0;
+    r->headers = 0;
+    r->n_headers = r->cap_headers = 0;
+}
+
+static void bw__buf_release(bw_buf *b) {
+    bw_free(*b);
+    b->ptr = 0;
+    b->len = 0;
+}
+
+static void bw__headers_free(bw_record *r) {
+    for (bw_u32 i = 0; i < r->n_headers; i++) {
+        bw_free(r->headers[i].name);
+        bw_free(r->headers[i].value);
+    }
+    bw_dealloc(r->headers, 0);
+    r->headers = 0;
+    r->n_headers = r->cap_headers = 0;
+}
+
+void bw_record_free(bw_record *r) {
+    bw__buf_release(&r->topic);
+    bw__buf_release(&r->key);
+    bw__buf_release(&r->value);
+    bw__headers_free(r);
+    bw_record_init(r);
+}
+
+/* Replaces *field with a copy of p/n (copy first: p may point into *field). */
+static void bw__field_set(bw_buf *field, int *has, const void *p, bw_u32 n) {
+    bw_buf b = bw_buf_copy(p, n);
+    bw_free(*field);
+    *field = b;
+    *has = 1;
+}
+
+static void bw__field_clear(bw_buf *field, int *has) {
+    bw__buf_release(field);
+    *has = 0;
+}
+
+void bw_record_set_topic(bw_record *r, const void *p, bw_u32 n) { bw__field_set(&r->topic, &r->has_topic, p, n); }
+void bw_record_set_key(bw_record *r, const void *p, bw_u32 n) { bw__field_set(&r->key, &r->has_key, p, n); }
+void bw_record_set_value(bw_record *r, const void *p, bw_u32 n) { bw__field_set(&r->value, &r->has_value, p, n); }
+void bw_record_clear_topic(bw_record *r) { bw__field_clear(&r->topic, &r->has_topic); }
+void bw_record_clear_key(bw_record *r) { bw__field_clear(&r->key, &r->has_key); }
+void bw_record_clear_value(bw_record *r) { bw__field_clear(&r->value, &r->has_value); }
+
+static long bw__header_index(const bw_record *r, const void *name, bw_u32 name_len) {
+    for (bw_u32 i = 0; i < r->n_headers; i++)
+        if (r->headers[i].name.len == name_len && bw_mem_eq(r->headers[i].name.ptr, name, name_len))
+            return (long)i;
+    return -1;
+}
+
+const bw_buf *bw_record_header_n(const bw_record *r, const void *name, bw_u32 name_len) {
+    long i = bw__header_index(r, name, name_len);
+    return i < 0 ? 0 : &r->headers[i].value;
+}
+
+/* Sets header `name` to the buffer `value`, taking ownership of it. */
+static void bw__header_put(bw_record *r, const void *name, bw_u32 name_len, bw_buf value) {
+    long i = bw__header_index(r, name, name_len);
+    if (i >= 0) {
+        bw_free(r->headers[i].value);
+        r->headers[i].value = value;
+        return;
+    }
+    if (r->n_headers == r->cap_headers) {
+        bw_u32 cap = r->cap_headers ? r->cap_headers * 2 : 4;
+        if (cap > 0x7fffffffu / sizeof(bw_header)) __builtin_trap();
+        r->headers = (bw_header *)bw_realloc(r->headers, cap * (bw_u32)sizeof(bw_header));
+        r->cap_headers = cap;
+    }
+    r->headers[r->n_headers].name = bw_buf_copy(name, name_len);
+    r->headers[r->n_headers].value = value;
+    r->n_headers++;
+}
+
+void bw_record_set_header_n(bw_record *r, const void *name, bw_u32 name_len, const void *p,
+                            bw_u32 n) {
+    bw__header_put(r, name, name_len, bw_buf_copy(p, n));
+}
+
+void bw_record_remove_header_n(bw_record *r, const void *name, bw_u32 name_len) {
+    long i = bw__header_index(r, name, name_len);
+    if (i < 0) return;
+    bw_free(r->headers[i].name);
+    bw_free(r->headers[i].value);
+    for (bw_u32 j = (bw_u32)i; j + 1 < r->n_headers; j++) r->headers[j] = r->headers[j + 1];
+    r->n_headers--;
+}
+
+/* ---- JSON parser ----------------------------------------------------------------------- */
+
+#define BW__MAX_DEPTH 64
+
+typedef struct {
+    const bw_u8 *s;
+    bw_u32 n, i;
+    const char *err;
+} bw__jp;
+
+static int bw__fail(bw__jp *p, const char *msg) {
+    if (!p->err) p->err = msg;
+    return 0;
+}
+
+static void bw__ws(bw__jp *p) {
+    while (p->i < p->n &&
+           (p->s[p->i] == ' ' || p->s[p->i] == '\t' || p->s[p->i] == '\n' || p->s[p->i] == '\r'))
+        p->i++;
+}
+
+static int bw__peek(const bw__jp *p) { return p->i < p->n ? p->s[p->i] : -1; }
+
+static int bw__expect(bw__jp *p, bw_u8 c, const char *msg) {
+    if (p->i < p->n && p->s[p->i] == c) {
+        p->i++;
+        return 1;
+    }
+    return bw__fail(p, msg);
+}
+
+static int bw__literal(bw__jp *p, const char *lit) {
+    bw_u32 n = bw_strlen(lit);
+    if (p->n - p->i < n || !bw_mem_eq(p->s + p->i, lit, n))
+        return bw__fail(p, "record json: invalid literal");
+    p->i += n;
+    return 1;
+}
+
+/* Consumes `null` if it is next: returns 1 if it was. */
+static int bw__null(bw__jp *p) {
+    if (bw__peek(p) == 'n' && p->n - p->i >= 4 && bw_mem_eq(p->s + p->i, "null", 4)) {
+        p->i += 4;
+        return 1;
+    }
+    return 0;
+}
+
+static int bw__hex4(bw__jp *p, bw_u32 *out) {
+    if (p->n - p->i < 4) return bw__fail(p, "record json: truncated \\u escape");
+    bw_u32 v = 0;
+    for (int k = 0; k < 4; k++) {
+        bw_u8 c = p->s[p->i++];
+        bw_u32 d;
+        if (c >= '0' && c <= '9')
+            d = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            d = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            d = c - 'A' + 10;
+        else
+            return bw__fail(p, "record json: bad \\u escape");
+        v = v << 4 | d;
+    }
+    *out = v;
+    return 1;
+}
+
+static bw_u32 bw__utf8(bw_u8 *d, bw_u32 cp) {
+    if (cp < 0x80) {
+        d[0] = (bw_u8)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        d[0] = (bw_u8)(0xC0 | cp >> 6);
+        d[1] = (bw_u8)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        d[0] = (bw_u8)(0xE0 | cp >> 12);
+        d[1] = (bw_u8)(0x80 | (cp >> 6 & 0x3F));
+        d[2] = (bw_u8)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    d[0] = (bw_u8)(0xF0 | cp >> 18);
+    d[1] = (bw_u8)(0x80 | (cp >> 12 & 0x3F));
+    d[2] = (bw_u8)(0x80 | (cp >> 6 & 0x3F));
+    d[3] = (bw_u8)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Parses a JSON string. With `out`, stores the decoded bytes in a new buffer (the decoded
+ * form is never longer than the quoted one: \uXXXX is 6 bytes for at most 3, a surrogate
+ * pair 12 for 4); without, only skips it. Lone surrogates become U+FFFD. */
+static int bw__string(bw__jp *p, bw_buf *out) {
+    if (!bw__expect(p, '"', "record json: expected a string")) return 0;
+    bw_u32 start = p->i, end = p->i;
+    int escapes = 0;
+    for (;;) { /* find the closing quote */
+        if (end >= p->n) return bw__fail(p, "record json: unterminated string");
+        bw_u8 c = p->s[end];
+        if (c == '"') break;
+        if (c < 0x20) return bw__fail(p, "record json: control character in string");
+        if (c == '\\') {
+            escapes = 1;
+            end++;
+            if (end >= p->n) return bw__fail(p, "record json: unterminated string");
+        }
+        end++;
+    }
+    if (!out && !escapes) {
+        p->i = end + 1;
+        return 1;
+    }
+    bw_buf b = bw_buf_new(end - start);
+    bw_u32 o = 0;
+    while (p->i < end) {
+        bw_u8 c = p->s[p->i++];
+        if (c != '\\') {
+            b.ptr[o++] = c;
+            continue;
+        }
+        c = p->s[p->i++];
+        switch (c) {
+        case '"': b.ptr[o++] = '"'; break;
+        case '\\': b.ptr[o++] = '\\'; break;
+        case '/': b.ptr[o++] = '/'; break;
+        case 'b': b.ptr[o++] = '\b'; break;
+        case 'f': b.ptr[o++] = '\f'; break;
+        case 'n': b.ptr[o++] = '\n'; break;
+        case 'r': b.ptr[o++] = '\r'; break;
+        case 't': b.ptr[o++] = '\t'; break;
+        case 'u': {
+            bw_u32 cp;
+            if (p->i + 4 > end || !bw__hex4(p, &cp)) {
+                bw_free(b);
+                return bw__fail(p, "record json: bad \\u escape");
+            }
+            if (cp >= 0xD800 && cp < 0xDC00) {
+                bw_u32 lo = 0, save = p->i;
+                if (end - p->i >= 6 && p->s[p->i] == '\\' && p->s[p->i + 1] == 'u') {
+                    p->i += 2;
+                    if (!bw__hex4(p, &lo)) {
+                        bw_free(b);
+                        return 0;
+                    }
+                }
+                if (lo >= 0xDC00 && lo < 0xE000) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                } else {
+                    p->i = save; /* lone high surrogate; what follows is decoded on its own */
+                    cp = 0xFFFD;
+                }
+            } else if (cp >= 0xDC00 && cp < 0xE000) {
+                cp = 0xFFFD; /* lone low surrogate */
+            }
+            o += bw__utf8(b.ptr + o, cp);
+            break;
+        }
+        default:
+            bw_free(b);
+            return bw__fail(p, "record json: bad escape");
+        }
+    }
+    p->i = end + 1;
+    if (out) {
+        b.len = o;
+        *out = b;
+    } else {
+        bw_free(b);
+    }
+    return 1;
+}
+
+/* A JSON string holding base64: decoded bytes in a new buffer. */
+static int bw__b64(bw__jp *p, bw_buf *out) {
+    bw_buf s;
+    if (!bw__string(p, &s)) return 0;
+    bw_u32 n;
+    if (!bw_base64_decode(s.ptr, s.len, s.ptr, &n)) { /* in place */
+        bw_free(s);
+        return bw__fail(p, "record json: bad base64");
+    }
+    s.len = n;
+    *out = s;
+    return 1;
+}
+
+static int bw__skip(bw__jp *p, int depth) {
+    if (depth > BW__MAX_DEPTH) return bw__fail(p, "record json: nesting too deep");
+    int c = bw__peek(p);
+    if (c == '"') return bw__string(p, 0);
+    if (c == 't') return bw__literal(p, "true");
+    if (c == 'f') return bw__literal(p, "false");
+    if (c == 'n') return bw__literal(p, "null");
+    if (c == '{' || c == '[') {
+        bw_u8 close = c == '{' ? '}' : ']';
+        p->i++;
+        bw__ws(p);
+        if (bw__peek(p) == close) {
+            p->i++;
+            return 1;
+        }
+        for (;;) {
+            bw__ws(p);
+            if (close == '}') {
+                if (!bw__string(p, 0)) return 0;
+                bw__ws(p);
+                if (!bw__expect(p, ':', "record json: expected ':'")) return 0;
+                bw__ws(p);
+            }
+            if (!bw__skip(p, depth + 1)) return 0;
+            bw__ws(p);
+            c = bw__peek(p);
+            if (c == ',') {
+                p->i++;
+                continue;
+            }
+            if (c == close) {
+                p->i++;
+                return 1;
+            }
+            return bw__fail(p, "record json: expected ',' or end of container");
+        }
+    }
+    if (c == '-' || (c >= '0' && c <= '9')) {
+        while (p->i < p->n) {
+            c = p->s[p->i];
+            if (!(c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' || (c >= '0' && c <= '9')))
+                break;
+            p->i++;
+        }
+        return 1;
+    }
+    return bw__fail(p, "record json: unexpected character");
+}
+
+static int bw__headers(bw__jp *p, bw_record *r) {
+    bw__headers_free(r); /* a repeated "headers" field replaces */
+    if (!bw__expect(p, '{', "record json: expected '{' for headers")) return 0;
+    bw__ws(p);
+    if (bw__peek(p) == '}') {
+        p->i++;
+        return 1;
+    }
+    for (;;) {
+        bw_buf name, val;
+        bw__ws(p);
+        if (!bw__string(p, &name)) return 0;
+        bw__ws(p);
+        if (!bw__expect(p, ':', "record json: expected ':'")) {
+            bw_free(name);
+            return 0;
+        }
+        bw__ws(p);
+        if (!bw__b64(p, &val)) {
+            bw_free(name);
+            return 0;
+        }
+        bw__header_put(r, name.ptr, name.len, val);
+        bw_free(name);
+        bw__ws(p);
+        int c = bw__peek(p);
+        p->i++;
+        if (c == ',') continue;
+        if (c == '}') return 1;
+        return bw__fail(p, "record json: expected ',' or '}' in headers");
+    }
+}
+
+/* Parses an optional field: null (absent), else a string (plain or base64). */
+static int bw__opt_field(bw__jp *p, bw_buf *field, int *has, int base64) {
+    bw__field_clear(field, has);
+    if (bw__null(p)) return 1;
+    if (!(base64 ? bw__b64(p, field) : bw__string(p, field))) return 0;
+    *has = 1;
+    return 1;
+}
+
+static int bw__record(bw__jp *p, bw_record *r) {
+    bw__ws(p);
+    if (!bw__expect(p, '{', "record json: expected '{'")) return 0;
+    bw__ws(p);
+    if (bw__peek(p) == '}') {
+        p->i++;
+    } else {
+        for (;;) {
+            bw_buf f;
+            int ok;
+            bw__ws(p);
+            if (!bw__string(p, &f)) return 0;
+            bw__ws(p);
+            if (!bw__expect(p, ':', "record json: expected ':'")) {
+                bw_free(f);
+                return 0;
+            }
+            bw__ws(p);
+            if (bw_buf_eq_str(f, "headers"))
+                ok = bw__null(p) ? (bw__headers_free(r), 1) : bw__headers(p, r);
+            else if (bw_buf_eq_str(f, "topic"))
+                ok = bw__opt_field(p, &r->topic, &r->has_topic, 0);
+            else if (bw_buf_eq_str(f, "key"))
+                ok = bw__opt_field(p, &r->key, &r->has_key, 1);
+            else if (bw_buf_eq_str(f, "value"))
+                ok = bw__opt_field(p, &r->value, &r->has_value, 1);
+            else
+                ok = bw__skip(p, 0);
+            bw_free(f);
+            if (!ok) return 0;
+            bw__ws(p);
+            int c = bw__peek(p);
+            p->i++;
+            if (c == ',') continue;
+            if (c == '}') break;
+            return bw__fail(p, "record json: expected ',' or '}'");
+        }
+    }
+    bw__ws(p);
+    if (p->i != p->n) return bw__fail(p, "record json: trailing data");
+    return 1;
+}
+
+const char *bw_record_parse(bw_record *r, const void *json, bw_u32 len) {
+    bw__jp p;
+    p.s = (const bw_u8 *)json;
+    p.n = len;
+    p.i = 0;
+    p.err = 0;
+    bw_record_init(r);
+    if (bw__record(&p, r)) return 0;
+    bw_record_free(r);
+    return p.err ? p.err : "record json: malformed";
+}
+
+/* ---- JSON writer ----------------------------------------------------------------------- */
+
+/* Writes `s` as a JSON string at `d` (or only counts, when `d` is NULL); returns the
+ * length. Bytes >= 0x80 are copied as they are. */
+static bw_u64 bw__jstr(bw_u8 *d, const bw_u8 *s, bw_u32 n) {
+    static const char hex[] = "0123456789abcdef";
+    bw_u64 o = 0;
+    if (d) d[o] = '"';
+    o++;
+    for (bw_u32 i = 0; i < n; i++) {
+        bw_u8 c = s[i];
+        bw_u8 esc = 0;
+        switch (c) {
+        case '"': esc = '"'; break;
+        case '\\': esc = '\\'; break;
+        case '\n': esc = 'n'; break;
+        case '\r': esc = 'r'; break;
+        case '\t': esc = 't'; break;
+        default: break;
+        }
+        if (esc) {
+            if (d) {
+                d[o] = '\\';
+                d[o + 1] = esc;
+            }
+            o += 2;
+        } else if (c < 0x20) {
+            if (d) {
+                d[o] = '\\';
+                d[o + 1] = 'u';
+                d[o + 2] = '0';
+                d[o + 3] = '0';
+                d[o + 4] = (bw_u8)hex[c >> 4];
+                d[o + 5] = (bw_u8)hex[c & 15];
+            }
+            o += 6;
+        } else {
+            if (d) d[o] = c;
+            o++;
+        }
+    }
+    if (d) d[o] = '"';
+    return o + 1;
+}
+
+static bw_u64 bw__jraw(bw_u8 *d, const char *s) {
+    bw_u32 n = bw_strlen(s);
+    if (d) bw_copy(d, s, n);
+    return n;
+}
+
+static bw_u64 bw__jb64(bw_u8 *d, bw_buf b) {
+    if (d) {
+        d[0] = '"';
+        bw_base64_encode(b.ptr, b.len, d + 1);
+        d[1 + bw_base64_encoded_len(b.len)] = '"';
+    }
+    return (bw_u64)bw_base64_encoded_len(b.len) + 2;
+}
+
+/* Writes (or, with d == NULL, measures) the record JSON. */
+static bw_u64 bw__jrecord(bw_u8 *d, const bw_record *r) {
+#define BW__AT (d ? d + o : 0)
+    bw_u64 o = 0;
+    o += bw__jraw(BW__AT, "{\"headers\":{");
+    for (bw_u32 i = 0; i < r->n_headers; i++) {
+        if (i) o += bw__jraw(BW__AT, ",");
+        o += bw__jstr(BW__AT, r->headers[i].name.ptr, r->headers[i].name.len);
+        o += bw__jraw(BW__AT, ":");
+        o += bw__jb64(BW__AT, r->headers[i].value);
+    }
+    o += bw__jraw(BW__AT, "}");
+    if (r->has_topic) {
+        o += bw__jraw(BW__AT, ",\"topic\":");
+        o += bw__jstr(BW__AT, r->topic.ptr, r->topic.len);
+    }
+    if (r->has_key) {
+        o += bw__jraw(BW__AT, ",\"key\":");
+        o += bw__jb64(BW__AT, r->key);
+    }
+    if (r->has_value) {
+        o += bw__jraw(BW__AT, ",\"value\":");
+        o += bw__jb64(BW__AT, r->value);
+    }
+    o += bw__jraw(BW__AT, "}");
+    return o;
+#undef BW__AT
+}
+
+bw_buf bw_record_to_json(const bw_record *r) {
+    bw_u64 n = bw__jrecord(0, r);
+    if (n > 0x7fffffffu) __builtin_trap();
+    bw_buf b = bw_buf_new((bw_u32)n);
+    bw__jrecord(b.ptr, r);
+    return b;
+}
+
+/* ---- whole-record host calls ----------------------------------------------------------- */
+
+const char *bw_get_record(bw_record *r) {
+    bw_buf j = bw_get_record_json();
+    const char *err = bw_record_parse(r, j.ptr, j.len);
+    bw_free(j);
+    return err;
+}
+
+void bw_set_record(const bw_record *r) {
+    bw_buf j = bw_record_to_json(r);
+    bw_set_record_json(j.ptr, j.len);
+    bw_free(j);
+}
+
+void bw_emit(const bw_record *r) {
+    bw_buf j = bw_record_to_json(r);
+    bw_emit_json(j.ptr, j.len);
+    bw_free(j);
 }
 
 #ifndef BENTHOS_WASM_NO_MEMFUNCS

@@ -146,7 +146,7 @@ func current() *Record {
 	return testRec
 }
 
-func get(k kind, name string) ([]byte, bool, bool) {
+func get(k kind, name string) ([]byte, bool) {
 	r := current()
 	var b []byte
 	switch k {
@@ -173,18 +173,20 @@ func get(k kind, name string) ([]byte, bool, bool) {
 		b = v
 	case kindRecord:
 		b = encodeRecord(*r)
-	case kindHeaderNames:
-		b = encodeHeaderNames(slices.Sorted(maps.Keys(r.Headers)))
-	case kindParam:
-		v, ok := testHost.Params[name]
-		if !ok {
-			return nil, false, false
-		}
-		b = []byte(v)
 	default:
 		panic("smt: bad getter")
 	}
-	return append(make([]byte, 0, len(b)), b...), true, true
+	return append(make([]byte, 0, len(b)), b...), true
+}
+
+func getHeaderNames() []byte {
+	return encodeHeaderNames(slices.Sorted(maps.Keys(current().Headers)))
+}
+
+func getParam(name string) ([]byte, bool) {
+	current()
+	v, ok := testHost.Params[name]
+	return []byte(v), ok
 }
 
 func set(k kind, name string, v []byte) {
@@ -202,16 +204,12 @@ func set(k kind, name string, v []byte) {
 			r.Headers = map[string][]byte{}
 		}
 		r.Headers[name] = v
-	case kindRecord, kindEmit:
+	case kindRecord:
 		n, err := decodeRecord(v)
 		if err != nil {
 			panic(err)
 		}
-		if k == kindEmit {
-			testHost.Emitted = append(testHost.Emitted, n)
-		} else {
-			*r = n
-		}
+		*r = n
 	default:
 		panic("smt: bad setter")
 	}
@@ -253,6 +251,15 @@ func setTimestamp(ms int64) {
 func drop() {
 	current()
 	testHost.Dropped = true
+}
+
+func emit(recordJSON []byte) {
+	current()
+	n, err := decodeRecord(recordJSON) // a copy, as the host makes
+	if err != nil {
+		panic(err)
+	}
+	testHost.Emitted = append(testHost.Emitted, n)
 }
 
 func logMessage(level LogLevel, msg string) {

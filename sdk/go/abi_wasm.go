@@ -39,8 +39,9 @@ func hostGetRecord() uint64
 func hostSetRecord(ptr unsafe.Pointer, size uint32)
 
 // Extensions (docs/ABI.md, "Extensions"). The Go linker imports only the
-// host functions a program can reach, so a guest that uses none of these
-// is still an original-ABI module.
+// host functions a program can reach, and each of these is reached only
+// from its own API function (not from the shared get and set), so a guest
+// that calls none of the extension API is still an original-ABI module.
 
 //go:wasmimport env has_key
 func hostHasKey() int32
@@ -184,15 +185,10 @@ func resetArena() {
 	}
 }
 
-// absentParam is what get_param returns when there is no such parameter.
-const absentParam = ^uint64(0)
-
-// get calls a host getter and returns its bytes. If fresh is true, b is a
-// dedicated buffer now owned by the caller; otherwise b is a view into the
-// arena, valid until the next getter. ok is false only for a missing
-// parameter (kindParam); every other getter's "absent" fails the record in
-// the host.
-func get(k kind, name string) (b []byte, fresh, ok bool) {
+// get calls a host getter of the original ABI and returns its bytes. If
+// fresh is true, b is a dedicated buffer now owned by the caller; otherwise b
+// is a view into the arena, valid until the next getter.
+func get(k kind, name string) (b []byte, fresh bool) {
 	resetArena()
 	var packed uint64
 	switch k {
@@ -207,21 +203,19 @@ func get(k kind, name string) (b []byte, fresh, ok bool) {
 		packed = hostGetHeader(unsafe.Pointer(unsafe.SliceData(nameBuf)), uint32(len(nameBuf)))
 	case kindRecord:
 		packed = hostGetRecord()
-	case kindHeaderNames:
-		packed = hostGetHeaderNames()
-	case kindParam:
-		nameBuf = append(nameBuf[:0], name...)
-		packed = hostGetParam(unsafe.Pointer(unsafe.SliceData(nameBuf)), uint32(len(nameBuf)))
-		if packed == absentParam {
-			return nil, false, false
-		}
 	default:
 		panic("smt: bad getter")
 	}
+	return received(packed)
+}
+
+// received returns the buffer a getter's packed result points to: a view
+// into the arena (fresh false) or an oversize buffer, now the caller's.
+func received(packed uint64) (b []byte, fresh bool) {
 	ptr, n := uint32(packed>>32), uint32(packed)
 	if ptr >= arenaBase && uint64(ptr)+uint64(n) <= uint64(arenaBase)+uint64(len(arena)) {
 		off := ptr - arenaBase
-		return arena[off : off+n : off+n], false, true
+		return arena[off : off+n : off+n], false
 	}
 	for i, p := range oversize {
 		if addr(p) == ptr && uint64(n) <= uint64(cap(p)) {
@@ -229,10 +223,39 @@ func get(k kind, name string) (b []byte, fresh, ok bool) {
 			oversize[i] = oversize[last]
 			oversize[last] = nil
 			oversize = oversize[:last]
-			return p[:n:n], true, true
+			return p[:n:n], true
 		}
 	}
 	panic("smt: host getter returned a buffer the guest did not allocate")
+}
+
+// ownedReceived is received, copied out of the arena if need be.
+func ownedReceived(packed uint64) []byte {
+	b, fresh := received(packed)
+	if !fresh {
+		b = append(make([]byte, 0, len(b)), b...)
+	}
+	return b
+}
+
+// getHeaderNames returns the get_header_names buffer, owned by the caller.
+func getHeaderNames() []byte {
+	resetArena()
+	return ownedReceived(hostGetHeaderNames())
+}
+
+// absentParam is what get_param returns when there is no such parameter.
+const absentParam = ^uint64(0)
+
+// getParam returns the value of a parameter, owned by the caller, or false.
+func getParam(name string) ([]byte, bool) {
+	resetArena()
+	nameBuf = append(nameBuf[:0], name...)
+	packed := hostGetParam(unsafe.Pointer(unsafe.SliceData(nameBuf)), uint32(len(nameBuf)))
+	if packed == absentParam {
+		return nil, false
+	}
+	return ownedReceived(packed), true
 }
 
 // bytesOf views s as bytes without copying; the host only reads them.
@@ -256,8 +279,6 @@ func set(k kind, name string, v []byte) {
 		hostSetHeader(np, nn, p, n)
 	case kindRecord:
 		hostSetRecord(p, n)
-	case kindEmit:
-		hostEmitRecord(p, n)
 	default:
 		panic("smt: bad setter")
 	}
@@ -278,6 +299,10 @@ func timestamp() int64 { return hostGetTimestamp() }
 func setTimestamp(ms int64) { hostSetTimestamp(ms) }
 
 func drop() { hostDropRecord() }
+
+func emit(recordJSON []byte) {
+	hostEmitRecord(unsafe.Pointer(unsafe.SliceData(recordJSON)), uint32(len(recordJSON)))
+}
 
 func logMessage(level LogLevel, msg string) {
 	p, n := bytesOf(msg)

@@ -14,15 +14,12 @@ const (
 	kindTopic
 	kindHeader
 	kindRecord
-	kindHeaderNames // getter only
-	kindParam       // getter only
-	kindEmit        // setter only
 )
 
 // owned returns the bytes of a host getter as a slice the caller owns. It is
 // never nil (an empty value is a non-nil empty slice).
 func owned(k kind, name string) []byte {
-	b, fresh, _ := get(k, name)
+	b, fresh := get(k, name)
 	if fresh {
 		return b
 	}
@@ -32,7 +29,7 @@ func owned(k kind, name string) []byte {
 // appended appends the bytes of a host getter to dst without allocating when
 // dst has room.
 func appended(k kind, name string, dst []byte) []byte {
-	b, _, _ := get(k, name)
+	b, _ := get(k, name)
 	return append(dst, b...)
 }
 
@@ -78,7 +75,7 @@ func SetHeader(name string, v []byte) { set(kindHeader, name, v) }
 // The error reports a record JSON the SDK cannot parse, which means a host
 // bug.
 func GetRecord() (Record, error) {
-	b, _, _ := get(kindRecord, "")
+	b, _ := get(kindRecord, "")
 	return decodeRecord(b)
 }
 

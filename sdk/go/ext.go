@@ -30,8 +30,7 @@ func RemoveHeader(name string) { removeHeader(name) }
 // ascending byte order. It returns an empty (non-nil) slice when there are
 // none.
 func HeaderNames() []string {
-	// owned: the names share the buffer, which must not be the arena.
-	names, err := decodeHeaderNames(owned(kindHeaderNames, ""))
+	names, err := decodeHeaderNames(getHeaderNames())
 	if err != nil {
 		panic(err) // a host bug, not something the guest can handle
 	}
@@ -81,18 +80,16 @@ func Drop() { drop() }
 // calls, and only if the call succeeds. Writes made to the current record
 // before Emit do not carry over to the emitted one: start from [GetRecord]
 // and change that.
-func Emit(r Record) { set(kindEmit, "", encodeRecord(r)) }
+func Emit(r Record) { emit(encodeRecord(r)) }
 
 // Param returns the value of the entry name of the processor's `params`
 // map, or false if there is no such entry. An empty value is present.
 func Param(name string) (string, bool) {
-	b, fresh, ok := get(kindParam, name)
+	b, ok := getParam(name)
 	if !ok {
 		return "", false
 	}
-	if !fresh {
-		b = append(make([]byte, 0, len(b)), b...)
-	}
+	// b is a fresh slice nobody else references, so the string may share it.
 	return unsafe.String(unsafe.SliceData(b), len(b)), true
 }
 

@@ -1,7 +1,7 @@
 /*
  * Conformance guest for the `wasm_smt` host ABI, written against the C SDK
  * (sdk/c/benthos_wasm.h). Built by build.sh into testdata/wasm/c.wasm.
- * Same functions as testdata/rust/functions.rs except `transform` (record JSON).
+ * The functions and their behaviour are listed in testdata/FUNCTIONS.md.
  */
 #define BENTHOS_WASM_IMPLEMENTATION
 #include "benthos_wasm.h"
@@ -40,6 +40,23 @@ BW_EXPORT("copy_header") void copy_header(void) {
     bw_free(v);
 }
 
+/* Through the record JSON: key = value, value = upper-case(value). An absent value stays
+ * absent and makes the key absent. */
+BW_EXPORT("transform") bw_u64 transform(void) {
+    bw_record r;
+    const char *err = bw_get_record(&r);
+    if (err) return bw_error(err);
+    if (r.has_value) {
+        bw_record_set_key(&r, r.value.ptr, r.value.len);
+        ascii_upper(r.value);
+    } else {
+        bw_record_clear_key(&r);
+    }
+    bw_set_record(&r);
+    bw_record_free(&r);
+    return BW_OK;
+}
+
 /* Always traps. */
 BW_EXPORT("trap") void trap(void) { __builtin_trap(); }
 
@@ -62,4 +79,120 @@ BW_EXPORT("reject") bw_u64 reject(void) {
     for (bw_u32 i = 0; i < v.len; i++) msg.ptr[n + i] = v.ptr[i];
     bw_free(v);
     return bw_error_buf(msg); /* the host frees msg with dealloc */
+}
+
+/* ------------------------------------------------------------------------------------- */
+/* Extensions                                                                             */
+/* ------------------------------------------------------------------------------------- */
+
+/* Drops the record when its value contains "drop". */
+BW_EXPORT("filter") void filter(void) {
+    bw_buf v = bw_get_value();
+    if (bw_contains(v, "drop")) bw_drop();
+    bw_free(v);
+}
+
+/* Replaces the record by one record per ','-separated part of its value (no trimming; an
+ * empty value gives one empty part). A record without a value is left as it is. */
+BW_EXPORT("fan_out") bw_u64 fan_out(void) {
+    bw_record r;
+    const char *err = bw_get_record(&r);
+    if (err) return bw_error(err);
+    if (!r.has_value) {
+        bw_record_free(&r);
+        return BW_OK;
+    }
+    bw_buf v = r.value; /* take the value out of the record */
+    r.value.ptr = 0;
+    r.value.len = 0;
+    bw_drop();
+    bw_u32 start = 0;
+    for (bw_u32 i = 0; i <= v.len; i++) {
+        if (i == v.len || v.ptr[i] == ',') {
+            bw_record_set_value(&r, v.ptr + start, i - start);
+            bw_emit(&r);
+            start = i + 1;
+        }
+    }
+    bw_free(v);
+    bw_record_free(&r);
+    return BW_OK;
+}
+
+/* value = the header names, in the host's order, joined with ",". */
+BW_EXPORT("list_headers") void list_headers(void) {
+    bw_header_names it = bw_get_header_names();
+    bw_buf name;
+    bw_u32 total = it.count ? it.count - 1 : 0; /* the commas */
+    while (bw_header_names_next(&it, &name)) total += name.len;
+    bw_header_names_rewind(&it);
+    bw_buf out = bw_buf_new(total);
+    bw_u32 o = 0;
+    while (bw_header_names_next(&it, &name)) {
+        if (it.next > 1) out.ptr[o++] = ','; /* not before the first name */
+        bw_copy(out.ptr + o, name.ptr, name.len);
+        o += name.len;
+    }
+    bw_set_value(out.ptr, o);
+    bw_free(out);
+    bw_header_names_free(&it);
+}
+
+/* Removes header "secret" if present; header "removed" = "yes" or "no". */
+BW_EXPORT("remove_header") void remove_header(void) {
+    if (bw_has_header("secret")) {
+        bw_remove_header("secret");
+        bw_set_header("removed", "yes", 3);
+    } else {
+        bw_set_header("removed", "no", 2);
+    }
+}
+
+/* value = "yes" if the record has a key, else "no". */
+BW_EXPORT("has_key") void has_key(void) {
+    if (bw_has_key())
+        bw_set_value("yes", 3);
+    else
+        bw_set_value("no", 2);
+}
+
+/* value = "<partition>:<timestamp>" (-1 for an absent one); then, if the record has a
+ * timestamp, moves it one second later. */
+BW_EXPORT("timestamp_partition") void timestamp_partition(void) {
+    bw_i32 p = bw_partition();
+    bw_i64 t = bw_timestamp();
+    char s[41];
+    bw_u32 n = bw_fmt_i64(s, p);
+    s[n++] = ':';
+    n += bw_fmt_i64(s + n, t);
+    bw_set_value(s, n);
+    if (t >= 0) bw_set_timestamp(t + 1000);
+}
+
+/* value = value followed by the "suffix" param; fails with "no suffix param" without it. */
+BW_EXPORT("params") bw_u64 params(void) {
+    bw_buf suffix;
+    if (!bw_param("suffix", &suffix)) return bw_error("no suffix param");
+    bw_buf v = bw_get_value();
+    bw_buf out = bw_buf_new(v.len + suffix.len);
+    bw_copy(out.ptr, v.ptr, v.len);
+    bw_copy(out.ptr + v.len, suffix.ptr, suffix.len);
+    bw_set_value(out.ptr, out.len);
+    bw_free(out);
+    bw_free(v);
+    bw_free(suffix);
+    return BW_OK;
+}
+
+/* Logs "log: <value>" at level info; the record is unchanged. */
+BW_EXPORT("log") void log_value(void) {
+    static const char prefix[] = "log: ";
+    const bw_u32 n = sizeof prefix - 1;
+    bw_buf v = bw_get_value();
+    bw_buf msg = bw_buf_new(n + v.len);
+    bw_copy(msg.ptr, prefix, n);
+    bw_copy(msg.ptr + n, v.ptr, v.len);
+    bw_log(BW_LOG_INFO, msg.ptr, msg.len);
+    bw_free(msg);
+    bw_free(v);
 }

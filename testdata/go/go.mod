@@ -1,6 +1,6 @@
 module github.com/benthos-wasm/benthos-wasm/testdata/go
 
-go 1.26
+go 1.24
 
 require github.com/benthos-wasm/benthos-wasm/sdk/go v0.0.0
 

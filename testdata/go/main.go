@@ -15,11 +15,28 @@ import (
 // host runs _initialize instead.
 func main() {}
 
+// upper upper-cases the ASCII letters of b in place and returns b. Other
+// bytes are left alone (bytes.ToUpper would upper-case non-ASCII letters
+// and rewrite invalid UTF-8, which the conformance functions must not).
+func upper(b []byte) []byte {
+	for i, c := range b {
+		if 'a' <= c && c <= 'z' {
+			b[i] = c - ('a' - 'A')
+		}
+	}
+	return b
+}
+
+// valueBuf is reused by to_upper and upper_or_trap: with AppendValue they
+// read, change and write the value without allocating.
+var valueBuf []byte
+
 // to_upper: value = upper-case(value).
 //
 //go:wasmexport to_upper
 func toUpper() {
-	smt.SetValue(bytes.ToUpper(smt.Value()))
+	valueBuf = smt.AppendValue(valueBuf[:0])
+	smt.SetValue(upper(valueBuf))
 }
 
 // value_to_key: key = value.
@@ -55,7 +72,7 @@ func transform() uint64 {
 	}
 	if rec.HasValue {
 		rec.SetKey(rec.Value)
-		rec.SetValue(bytes.ToUpper(rec.Value))
+		rec.SetValue(upper(bytes.Clone(rec.Value)))
 	} else {
 		rec.HasKey = false
 	}
@@ -78,11 +95,11 @@ func trap() {
 //
 //go:wasmexport upper_or_trap
 func upperOrTrap() {
-	v := smt.Value()
-	if bytes.HasPrefix(v, []byte("trap")) {
+	valueBuf = smt.AppendValue(valueBuf[:0])
+	if bytes.HasPrefix(valueBuf, []byte("trap")) {
 		panic("trap: value starts with \"trap\"")
 	}
-	smt.SetValue(bytes.ToUpper(v))
+	smt.SetValue(upper(valueBuf))
 }
 
 // reject: fails the record with the message "rejected: " + value.

@@ -1,3 +1,5 @@
+//go:build !wasm
+
 package main
 
 import (
@@ -87,5 +89,16 @@ func TestParamsAndLog(t *testing.T) {
 	}
 	if err := h.Run(logValue); err != nil || len(h.Logs) != 1 || h.Logs[0] != (smt.LogEntry{Level: smt.LevelInfo, Message: "log: the-value-checked"}) {
 		t.Fatalf("log: %v %+v", err, h.Logs)
+	}
+}
+
+func TestUpperIsASCII(t *testing.T) {
+	h := host("abz-é\xff")
+	if err := h.Run(toUpper); err != nil || string(h.Record.Value) != "ABZ-é\xff" {
+		t.Fatalf("to_upper: %v %q", err, h.Record.Value)
+	}
+	h = host("abc")
+	if err := h.Run(transform); err != nil || string(h.Record.Value) != "ABC" || string(h.Record.Key) != "abc" {
+		t.Fatalf("transform: %v %+v", err, h.Record)
 	}
 }
