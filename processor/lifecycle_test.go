@@ -95,21 +95,21 @@ func TestConcurrentBatchesAndRepeatedCloseAreSafe(t *testing.T) {
 func TestPoolNeverHoldsMoreThanMaxInstances(t *testing.T) {
 	p := processorFor(t, "c.wasm", "to_upper", "max_instances: 2")
 	ctx := context.Background()
-	a, err := p.pool.get(ctx)
+	a, err := p.pool.Load().get(ctx)
 	require.NoError(t, err)
-	b, err := p.pool.get(ctx)
+	b, err := p.pool.Load().get(ctx)
 	require.NoError(t, err)
 
 	waitCtx, cancel := context.WithCancel(ctx)
 	cancel()
-	_, err = p.pool.get(waitCtx)
+	_, err = p.pool.Load().get(waitCtx)
 	require.Error(t, err, "a third get waits, and gives up with its context")
 	assert.Contains(t, err.Error(), "waiting for a wasm_smt instance")
 
-	p.pool.put(a)
-	c, err := p.pool.get(ctx)
+	p.pool.Load().put(a)
+	c, err := p.pool.Load().get(ctx)
 	require.NoError(t, err)
 	assert.Same(t, a, c, "an idle instance is reused")
-	p.pool.put(b)
-	p.pool.put(c)
+	p.pool.Load().put(b)
+	p.pool.Load().put(c)
 }

@@ -16,6 +16,7 @@ var errPoolClosed = errors.New("wasm_smt processor is closed")
 type worker struct {
 	inst *hostabi.Instance
 	rec  *messageRecord
+	pool *pool // the pool it came from, and goes back to
 }
 
 // pool holds up to max workers of one module: a wazero instance serves one
@@ -82,7 +83,7 @@ func (p *pool) make(ctx context.Context) (*worker, error) {
 		p.release()
 		return nil, err
 	}
-	return &worker{inst: inst, rec: newMessageRecord(p.fields)}, nil
+	return &worker{inst: inst, rec: newMessageRecord(p.fields), pool: p}, nil
 }
 
 // put returns a worker after use; a broken one is discarded instead.
