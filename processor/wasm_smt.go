@@ -111,25 +111,26 @@ An instance that trapped is thrown away and replaced. See docs/ABI.md for the AB
 		Field(service.NewIntField(fieldMaxInstances).
 			Description("The most guest instances kept for this processor; each serves one pipeline thread at a time. 0 means the number of CPUs.").
 			Default(0).Advanced().
-			LintRule(`root = if this < 0 { [ "max_instances must be 0 or more" ] }`)).
+			LintRule(intRule(fieldMaxInstances, 0, 0))).
 		Field(service.NewIntField(fieldMaxMemoryPages).
 			Description("The most linear memory one instance may have, in 64 KiB pages (the default, 2048, is 128 MiB). "+
 				"A module that declares more fails at start-up; a guest that grows past it fails the record it was working on.").
 			Default(defaultMaxMemoryPages).Advanced().
-			LintRule(`root = if this < 1 || this > 65536 { [ "max_memory_pages must be from 1 to 65536" ] }`)).
+			LintRule(intRule(fieldMaxMemoryPages, 1, 65536))).
 		Field(service.NewDurationField(fieldTimeout).
 			Description("The most time one call may take; the record then fails with a timeout error and the instance is replaced. "+
 				"`0s` turns it off (the default): interrupting guests makes every loop in them check in with the host, which costs time even when nothing runs long (see the README for figures).").
-			Default("0s").Advanced()).
+			Default("0s").Advanced().
+			LintRule(durationRule(fieldTimeout))).
 		Field(service.NewIntField(fieldMaxHostCalls).
 			Description("The most host function calls one call may make; 0 means no bound.").
 			Default(defaultMaxHostCalls).Advanced().
-			LintRule(`root = if this < 0 { [ "max_host_calls must be 0 or more" ] }`)).
+			LintRule(intRule(fieldMaxHostCalls, 0, 0))).
 		Field(service.NewIntField(fieldMaxCallBytes).
 			Description("The most bytes one call may move between host and guest, both ways (what getters copy in; what setters, `emit_record` and `log` copy out); 0 means no bound. "+
 				"It bounds what a guest can make the host buffer, and the work of a guest that reads the same value over and over.").
 			Default(defaultMaxCallBytes).Advanced().
-			LintRule(`root = if this < 0 { [ "max_call_bytes must be 0 or more" ] }`)).
+			LintRule(intRule(fieldMaxCallBytes, 0, 0))).
 		Field(service.NewBoolField(fieldWatch).
 			Description("Reload the module when its file changes. The new module is compiled and checked beside the old one, "+
 				"then swapped in between messages; if it fails to compile, fit the ABI or start, the old one keeps serving and the error is logged.").
