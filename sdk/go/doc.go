@@ -18,9 +18,16 @@
 // Getters ([Key], [Value], [Topic], [Header], [GetRecord]) return ordinary Go
 // values that the caller owns. A missing key, value, topic or header is not
 // reported to the guest: the host fails the record and abandons the call, so
-// the getters never return "absent". Within one call a getter sees what
-// earlier setters of the same call wrote; nothing is applied to the message
-// unless the call succeeds.
+// the getters never return "absent"; ask first with [HasKey] or [HasHeader].
+// Within one call a getter sees what earlier setters of the same call wrote;
+// nothing is applied to the message unless the call succeeds.
+//
+// The ABI extensions add filtering ([Drop]), fan-out ([Emit]), header
+// listing and removal ([HeaderNames], [RemoveHeader]), the partition and
+// timestamp ([Partition], [Timestamp], [SetTimestamp]), the processor's
+// parameters ([Param]) and logging ([Log]). A guest imports only the host
+// functions it can reach, so one that uses none of these runs on hosts of
+// the original ABI.
 //
 // A host running Go guests must give them a real monotonic clock (with
 // wazero: ModuleConfig.WithSysNanotime): with wazero's default fake clock the
@@ -28,6 +35,7 @@
 // guest's memory grows without bound.
 //
 // Outside a wasm build (GOARCH other than wasm) the same API works against an
-// in-memory record installed with SetTestRecord, so guest logic can be unit
-// tested with a plain `go test`.
+// in-memory TestHost (see TestHost.Run, SetTestHost and SetTestRecord, which
+// exist only in such builds), so guest logic can be unit tested with a plain
+// `go test`.
 package smt

@@ -55,7 +55,7 @@ export class Record {
   static decode(json: Uint8Array): Record {
     const r = Record.tryDecode(json);
     if (r === null) throw new Error("record JSON: " + Record.lastError);
-    return r!;
+    return r;
   }
 
   /** The record JSON: keys in the order headers, topic, key, value; header names sorted. */
@@ -401,7 +401,7 @@ class Parser {
       if (!this.expect(58)) return false;
       const v = this.base64();
       if (v === null) return false;
-      r.headers.set(name!, v!);
+      r.headers.set(name, v);
       this.ws();
       const d = this.peek();
       this.i++;
@@ -425,7 +425,7 @@ class Parser {
         const field = this.string();
         if (field === null) return r;
         if (!this.expect(58)) return r;
-        const f = field!;
+        const f = field;
         if (f == "headers") {
           if (!this.headers(r)) return r;
         } else if (f == "topic") {
