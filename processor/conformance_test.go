@@ -61,6 +61,8 @@ var conformanceCases = []conformanceCase{
 	// The original ABI.
 	passing("to_upper", "to_upper", withMeta("the-value", nil), withMeta("THE-VALUE", nil)),
 	passing("to_upper of an empty value", "to_upper", withMeta("", nil), withMeta("", nil)),
+	passing("to_upper leaves non-ASCII bytes alone", "to_upper", withMeta("héllo wörld \xff", nil),
+		withMeta("HéLLO WöRLD \xff", nil)),
 	failing("to_upper of a tombstone", "to_upper",
 		withMeta("", map[string]any{"kafka_tombstone_message": true}),
 		"host function get_value failed: the record has no value (it is a tombstone"),
@@ -97,6 +99,8 @@ var conformanceCases = []conformanceCase{
 		withMeta("b", map[string]any{"h1": "v1", "kafka_partition": 2})),
 	passing("fan_out of a value without commas", "fan_out", withMeta("one", nil), withMeta("one", nil)),
 	passing("fan_out of an empty value", "fan_out", withMeta("", nil), withMeta("", nil)),
+	passing("fan_out of a tombstone", "fan_out", withMeta("", map[string]any{"kafka_tombstone_message": true}),
+		withMeta("", map[string]any{"kafka_tombstone_message": true})),
 	passing("list_headers", "list_headers",
 		withMeta("x", map[string]any{"b-h": "1", "a-h": "2", "kafka_partition": 3, "kafka_offset": 9}),
 		withMeta("a-h,b-h", map[string]any{"b-h": "1", "a-h": "2", "kafka_partition": 3, "kafka_offset": 9})),

@@ -122,13 +122,16 @@ func filter() {
 
 // fan_out: replaces the record by one record per comma-separated part of
 // its value (no trimming; a value without a comma, or an empty value, gives
-// one part).
+// one part). A record without a value is left as it is.
 //
 //go:wasmexport fan_out
 func fanOut() uint64 {
 	rec, err := smt.GetRecord()
 	if err != nil {
 		return smt.Result(err)
+	}
+	if !rec.HasValue {
+		return 0
 	}
 	smt.Drop()
 	for _, part := range bytes.Split(rec.Value, []byte(",")) {
