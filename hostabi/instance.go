@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 
 	"github.com/tetratelabs/wazero/sys"
 
@@ -20,6 +21,7 @@ type Instance struct {
 	deallocStack []uint64
 	x            *exchange
 	bound        context.Context // carries x to the host functions
+	boundFrom    context.Context // the context bound was made from
 	stdout       *lineWriter
 	stderr       *lineWriter
 	broken       bool
@@ -48,9 +50,25 @@ func newInstance(m *Module, mod api.Module, stdout, stderr *lineWriter) *Instanc
 }
 
 // Bind makes ctx the context of the calls that follow. Binding once per batch
-// rather than once per call keeps calls free of allocations.
+// rather than once per call keeps calls free of allocations, and binding the
+// same context again (a pipeline thread passes the same one to every batch)
+// allocates nothing.
 func (in *Instance) Bind(ctx context.Context) {
+	if sameContext(ctx, in.boundFrom) {
+		return
+	}
 	in.bound = context.WithValue(ctx, exchangeKey{}, in.x)
+	in.boundFrom = ctx
+}
+
+// sameContext compares contexts by identity, without the panic that
+// comparing two values of an uncomparable type would cause.
+func sameContext(a, b context.Context) bool {
+	if a == nil || b == nil {
+		return false
+	}
+	ta := reflect.TypeOf(a)
+	return ta == reflect.TypeOf(b) && ta.Comparable() && a == b
 }
 
 // Call runs the guest function over rec. It returns nil when the function

@@ -49,3 +49,7 @@ func BenchmarkTimeoutCost(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkNoop(b *testing.B) {
+	benchmarkProcessor(b, "noop.wasm", "noop", "")
+}

@@ -269,6 +269,13 @@ func (r *messageRecord) commit(out service.MessageBatch) service.MessageBatch {
 	return out
 }
 
+// commitInPlace applies the pending writes when the call neither dropped
+// nor emitted records (see changesBatch): the batch keeps its shape.
+func (r *messageRecord) commitInPlace() {
+	r.apply()
+	r.reset(nil)
+}
+
 // changesBatch reports whether commit would do more than keep the message.
 func (r *messageRecord) changesBatch() bool { return r.dropped || len(r.emitted) > 0 }
 

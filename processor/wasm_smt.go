@@ -438,7 +438,7 @@ func (p *wasmSMT) ProcessBatch(ctx context.Context, batch service.MessageBatch) 
 			if out != nil {
 				out = w.rec.commit(out)
 			} else {
-				w.rec.commit(nil)
+				w.rec.commitInPlace()
 			}
 			continue
 		}

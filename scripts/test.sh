@@ -3,7 +3,7 @@
 #   1. installs the guest toolchains if missing (scripts/install-deps.sh),
 #   2. rebuilds every .wasm in testdata/ from source,
 #   3. checks formatting and go vet,
-#   4. runs the guest SDKs' own tests,
+#   4. runs the guest SDKs' own tests (Go, C, AssemblyScript, Rust),
 #   5. runs go test -race over the host, which also lints and unit-tests
 #      config/examples through the real benthos-wasm binary and runs the
 #      conformance table on the modules rebuilt in step 2.
@@ -29,6 +29,9 @@ go vet ./...
 
 step "guest SDK tests"
 (cd sdk/go && go test ./...)
+(cd testdata/go && go test ./...)
+sdk/c/test/run.sh
+(cd sdk/assemblyscript && npm test --silent)
 rust_test=$(mktemp -d)
 /usr/bin/rustc --edition 2021 --test -o "$rust_test/sdk_test" sdk/rust/src/lib.rs
 "$rust_test/sdk_test"

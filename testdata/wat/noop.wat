@@ -1,6 +1,14 @@
-;; The smallest module that fits the ABI: a bump allocator and a function
-;; that does nothing. Used for start-up checks and host overhead.
+;; The smallest module that fits the ABI: a bump allocator, a function that
+;; does nothing, and one that only reads the record. Used for start-up checks
+;; and for the host's own overhead (time and allocations).
 (module
+  (import "env" "get_value" (func $get_value (result i64)))
+  (import "env" "get_key" (func $get_key (result i64)))
+  (import "env" "get_topic" (func $get_topic (result i64)))
+  (import "env" "get_header" (func $get_header (param i32 i32) (result i64)))
+  (import "env" "has_header" (func $has_header (param i32 i32) (result i32)))
+  (import "env" "get_partition" (func $get_partition (result i32)))
+  (import "env" "get_timestamp" (func $get_timestamp (result i64)))
   (memory (export "memory") 1)
   (global $next (mut i32) (i32.const 1024))
   (func (export "alloc") (param $size i32) (result i32)
@@ -13,6 +21,16 @@
     (local.get $ptr))
   (func (export "dealloc") (param i32 i32))
   (func (export "noop"))
+  (data (i32.const 16) "h")
+  ;; reads the value, key, topic, header "h" and more, writes nothing
+  (func (export "read_parts")
+    (drop (call $get_value))
+    (drop (call $get_key))
+    (drop (call $get_topic))
+    (drop (call $get_header (i32.const 16) (i32.const 1)))
+    (drop (call $has_header (i32.const 16) (i32.const 1)))
+    (drop (call $get_partition))
+    (drop (call $get_timestamp)))
   ;; wrong signature: takes a parameter
   (func (export "takes_param") (param i32))
   ;; wrong signature: returns i32
