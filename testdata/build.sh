@@ -2,13 +2,15 @@
 # Rebuilds every .wasm in testdata/wasm from its source: the conformance guests
 # in each language (testdata/<language>, using sdk/<language>) and the WAT
 # fixtures (testdata/wat). Needs Debian's rustc + libstd-rust-dev-wasm32,
-# clang + lld, wabt, and Go (.ci/run installs them).
+# clang + lld, wabt, Go, and Node.js with npm for AssemblyScript
+# (scripts/install-deps.sh installs what is missing).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 "$here/rust/build.sh"
 "$here/go/build.sh"
 "$here/c/build.sh"
+"$here/assemblyscript/build.sh"
 
 for wat in "$here"/wat/*.wat; do
     out="$here/wasm/$(basename "${wat%.wat}").wasm"
