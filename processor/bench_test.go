@@ -53,3 +53,9 @@ func BenchmarkTimeoutCost(b *testing.B) {
 func BenchmarkNoop(b *testing.B) {
 	benchmarkProcessor(b, "noop.wasm", "noop", "")
 }
+
+func BenchmarkToUpper(b *testing.B) {
+	for _, lang := range []string{"rust", "c", "go"} {
+		b.Run(lang, func(b *testing.B) { benchmarkProcessor(b, lang+".wasm", "to_upper", "") })
+	}
+}
