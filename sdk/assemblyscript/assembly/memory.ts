@@ -172,7 +172,8 @@ function abortPutU32(v: u32): void {
 }
 
 /**
- * The abort handler to compile with: `--use abort=<path to this SDK>/assembly/memory/abortLog`.
+ * The abort handler to compile with: `--use abort=~lib/@benthos-wasm/sdk/assembly/memory/abortLog`
+ * (the SDK installed as a package; asc names package files `~lib/<package>/<path>`).
  * Writes `abort: <message> at <file>:<line>:<column>` to the host log at error level (through
  * the `log` extension), then traps. Failed assertions, out-of-range indexes, `throw` and out of
  * memory all end here.
@@ -197,7 +198,7 @@ export function abortLog(message: string | null, fileName: string | null, line: 
 }
 
 /**
- * The abort handler that only traps: `--use abort=<path to this SDK>/assembly/memory/abortTrap`.
+ * The abort handler that only traps: `--use abort=~lib/@benthos-wasm/sdk/assembly/memory/abortTrap`.
  * Use it for a module that must import nothing beyond the original ten host functions (to run
  * on a Kafka Connect Wasm transformer host, which has no `log`).
  */

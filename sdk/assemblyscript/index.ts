@@ -1,0 +1,2 @@
+// Package entry: asc resolves `import ... from "@benthos-wasm/sdk"` to this file.
+export * from "./assembly/index";
