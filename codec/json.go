@@ -59,15 +59,19 @@ func (JSON) ToHost(guest []byte) (any, bool, error) {
 }
 
 // normalizeNumbers turns json.Number into int64 where the number is integral and
-// fits, float64 otherwise, so large integers (IDs, timestamps) keep every digit.
+// fits, float64 where it fits a float64, so large integers (IDs, timestamps)
+// keep every digit. A number beyond float64's range (1e400) stays a
+// json.Number: as a float it would be an infinity, which JSON cannot show.
 func normalizeNumbers(v any) any {
 	switch t := v.(type) {
 	case json.Number:
 		if i, err := t.Int64(); err == nil {
 			return i
 		}
-		f, _ := t.Float64()
-		return f
+		if f, err := t.Float64(); err == nil {
+			return f
+		}
+		return t
 	case map[string]any:
 		for k, e := range t {
 			t[k] = normalizeNumbers(e)
