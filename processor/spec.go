@@ -1,0 +1,153 @@
+package processor
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/benthos-wasm/benthos-wasm/codec"
+)
+
+// Field names of the wasm_smt config.
+const (
+	fieldModulePath      = "module_path"
+	fieldFunction        = "function"
+	fieldKeyConverter    = "key_converter"
+	fieldValueConverter  = "value_converter"
+	fieldHeaderConverter = "header_converter"
+	fieldKeyMetadata     = "key_metadata"
+	fieldTopicMetadata   = "topic_metadata"
+	fieldPartitionMeta   = "partition_metadata"
+	fieldTimestampMeta   = "timestamp_metadata"
+	fieldParams          = "params"
+	fieldMaxInstances    = "max_instances"
+	fieldMaxMemoryPages  = "max_memory_pages"
+	fieldTimeout         = "timeout"
+	fieldMaxHostCalls    = "max_host_calls"
+	fieldMaxCallBytes    = "max_call_bytes"
+	fieldWatch           = "watch"
+	fieldCache           = "compilation_cache"
+	fieldCacheDir        = "compilation_cache_dir"
+)
+
+// converterField is a plain string field with its own lint rule: Benthos's
+// enum lint reads option names as Bloblang paths, so it refuses the dotted
+// Kafka Connect class names.
+func converterField(name, part string) *service.ConfigField {
+	quoted := make([]string, 0, len(codec.Names()))
+	for _, n := range codec.Names() {
+		quoted = append(quoted, strconv.Quote(n))
+	}
+	return service.NewStringField(name).
+		Description("How the " + part + " converts between the message and the bytes the guest sees: " +
+			"`bytes` (raw bytes, untouched), " +
+			"`string` (UTF-8 text; bytes that are not valid UTF-8 fail the record), or " +
+			"`json` (JSON text; JSON the guest sets becomes a structured payload, or metadata of that JSON type; invalid JSON fails the record). " +
+			"The Kafka Connect class names `org.apache.kafka.connect.converters.ByteArrayConverter`, " +
+			"`org.apache.kafka.connect.storage.StringConverter` and `org.apache.kafka.connect.json.JsonConverter` are accepted as aliases.").
+		Default(codec.BytesName).
+		LintRule(fmt.Sprintf(`let options = [%s]
+root = if !$options.contains(this) { [ "%s: value %%q is not a converter, expected one of %s".format(this) ] }`,
+			strings.Join(quoted, ", "), name, strings.Join(codec.Names(), ", ")))
+}
+
+func wasmSMTSpec() *service.ConfigSpec {
+	return service.NewConfigSpec().
+		Beta().
+		Categories("Utility").
+		Summary("Runs a WebAssembly function over each message, through the host ABI of the Kafka Connect Wasm transformer.").
+		Description(`
+The guest reads and writes only the parts of the record it needs, through host functions
+(`+"`get_value`, `set_key`, `get_header`, ..."+`). The record is the message seen Kafka-style:
+
+- value: the payload;
+- key: the metadata field named by `+"`key_metadata`"+`;
+- topic: the metadata field named by `+"`topic_metadata`"+`;
+- headers: every other metadata field, except Kafka bookkeeping fields (`+"`kafka_partition`, `kafka_offset`, `kafka_timestamp_ms`, `kafka_timestamp_unix`, `kafka_lag`, `kafka_tombstone_message`"+`).
+
+A message whose metadata `+"`kafka_tombstone_message`"+` is true has no value.
+
+All writes of one call reach the message only when the call succeeds. When the guest returns an
+error, traps, or a host function fails, the message goes on unchanged and flagged with the error,
+so `+"`catch`"+`, `+"`switch`"+` on `+"`errored()`"+` or a dead-letter output can handle it.
+An instance that trapped is thrown away and replaced. See docs/ABI.md for the ABI.`).
+		Field(service.NewStringField(fieldModulePath).
+			Description("Path of the WebAssembly module, relative to the working directory.").
+			Example("./functions.wasm")).
+		Field(service.NewStringField(fieldFunction).
+			Description("Name of the exported function to run on each message: no parameters, and no result or an i64 result (see docs/ABI.md).").
+			Example("to_upper")).
+		Field(converterField(fieldKeyConverter, "key")).
+		Field(converterField(fieldValueConverter, "value")).
+		Field(converterField(fieldHeaderConverter, "headers")).
+		Field(service.NewStringField(fieldKeyMetadata).
+			Description("The metadata field that holds the record key.").
+			Default("kafka_key").Advanced()).
+		Field(service.NewStringField(fieldTopicMetadata).
+			Description("The metadata field that holds the record topic.").
+			Default("kafka_topic").Advanced()).
+		Field(service.NewStringField(fieldPartitionMeta).
+			Description("The metadata field that holds the record partition (`get_partition`).").
+			Default(metaPartition).Advanced()).
+		Field(service.NewStringField(fieldTimestampMeta).
+			Description("The metadata field that holds the record timestamp in milliseconds since the Unix epoch (`get_timestamp`, `set_timestamp`). "+
+				"When it is `kafka_timestamp_ms`, `set_timestamp` also updates `kafka_timestamp_unix` if the message has it.").
+			Default(metaTimestampMs).Advanced()).
+		Field(service.NewStringMapField(fieldParams).
+			Description("Parameters the guest reads with `get_param`, so one module can serve several pipelines.").
+			Default(map[string]any{}).
+			Example(map[string]any{"suffix": "-checked", "threshold": "10"})).
+		Field(service.NewIntField(fieldMaxInstances).
+			Description("The most guest instances kept for this processor; each serves one pipeline thread at a time. 0 means the number of CPUs.").
+			Default(0).Advanced().
+			LintRule(intRule(fieldMaxInstances, 0, 0))).
+		Field(service.NewIntField(fieldMaxMemoryPages).
+			Description("The most linear memory one instance may have, in 64 KiB pages (the default, 2048, is 128 MiB). "+
+				"A module that declares more fails at start-up; a guest that grows past it fails the record it was working on.").
+			Default(defaultMaxMemoryPages).Advanced().
+			LintRule(intRule(fieldMaxMemoryPages, 1, 65536))).
+		Field(service.NewDurationField(fieldTimeout).
+			Description("The most time one call may take; the record then fails with a timeout error and the instance is replaced. "+
+				"`0s` turns it off (the default): interrupting guests makes every loop in them check in with the host, which costs time even when nothing runs long (see the README for figures).").
+			Default("0s").Advanced().
+			LintRule(durationRule(fieldTimeout))).
+		Field(service.NewIntField(fieldMaxHostCalls).
+			Description("The most host function calls one call may make; 0 means no bound.").
+			Default(defaultMaxHostCalls).Advanced().
+			LintRule(intRule(fieldMaxHostCalls, 0, 0))).
+		Field(service.NewIntField(fieldMaxCallBytes).
+			Description("The most bytes one call may move between host and guest, both ways (what getters copy in; what setters, `emit_record` and `log` copy out); 0 means no bound. "+
+				"It bounds what a guest can make the host buffer, and the work of a guest that reads the same value over and over.").
+			Default(defaultMaxCallBytes).Advanced().
+			LintRule(intRule(fieldMaxCallBytes, 0, 0))).
+		Field(service.NewBoolField(fieldWatch).
+			Description("Reload the module when its file changes. The new module is compiled and checked beside the old one, "+
+				"then swapped in between messages; if it fails to compile, fit the ABI or start, the old one keeps serving and the error is logged.").
+			Default(false)).
+		Field(service.NewBoolField(fieldCache).
+			Description("Keep the module's compiled code on disk, so the next start skips compiling it (a Go guest: about 0.6 s cold, 50 ms cached).").
+			Default(true).Advanced()).
+		Field(service.NewStringField(fieldCacheDir).
+			Description("Directory of the compilation cache. Empty means `benthos-wasm` under the user's cache directory ($XDG_CACHE_HOME, or ~/.cache).").
+			Default("").Advanced()).
+		Example("Upper-case every payload",
+			"Runs the `to_upper` function of a module over each message.",
+			`
+pipeline:
+  processors:
+    - wasm_smt:
+        module_path: ./functions.wasm
+        function: to_upper
+        value_converter: string
+`)
+}
+
+// Default limits: generous for real transforms, small enough that a hostile
+// guest fails a record rather than the host.
+const (
+	defaultMaxMemoryPages = 2048     // 128 MiB
+	defaultMaxHostCalls   = 100_000  // about 7 ms of host calls
+	defaultMaxCallBytes   = 64 << 20 // 64 MiB
+)
