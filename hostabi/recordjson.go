@@ -2,10 +2,14 @@ package hostabi
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
+	"strings"
+	"unicode/utf8"
 )
 
 // recordJSON is the record as get_record gives it and set_record takes it.
@@ -98,19 +102,129 @@ func applyRecord(rec Record, in recordJSON) error {
 	return nil
 }
 
-// parseRecordJSON parses record JSON strictly: one object, known fields only.
+// parseRecordJSON parses record JSON strictly, as the ABI words it: one
+// object with only the fields headers, topic, key and value, each at most
+// once, strings (and an object of strings) only, no null, UTF-8 text, padded
+// standard base64 without line breaks, and nothing after the object but JSON
+// white space. encoding/json alone would accept case-folded field names,
+// nulls, duplicates and lenient base64.
 func parseRecordJSON(b []byte) (recordJSON, error) {
-	var in recordJSON
-	if trimmed := bytes.TrimSpace(b); len(trimmed) == 0 || trimmed[0] != '{' {
-		return recordJSON{}, errors.New("record JSON: expected a JSON object")
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
+	in, err := parseRecordObject(b)
+	if err != nil {
 		return recordJSON{}, fmt.Errorf("record JSON: %w", err)
 	}
-	if rest := bytes.TrimSpace(b[dec.InputOffset():]); len(rest) > 0 {
-		return recordJSON{}, errors.New("record JSON: unexpected data after the object")
+	return in, nil
+}
+
+func parseRecordObject(b []byte) (recordJSON, error) {
+	var in recordJSON
+	if !utf8.Valid(b) {
+		return in, errors.New("not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if err := expectDelim(dec, '{', "expected a JSON object"); err != nil {
+		return in, err
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		name, err := stringToken(dec, "a field name")
+		if err != nil {
+			return in, err
+		}
+		if seen[name] {
+			return in, fmt.Errorf("field %q appears twice", name)
+		}
+		seen[name] = true
+		switch name {
+		case "topic":
+			topic, err := stringToken(dec, `field "topic"`)
+			if err != nil {
+				return in, err
+			}
+			in.Topic = &topic
+		case "key":
+			if in.Key, err = base64Token(dec, `field "key"`); err != nil {
+				return in, err
+			}
+		case "value":
+			if in.Value, err = base64Token(dec, `field "value"`); err != nil {
+				return in, err
+			}
+		case "headers":
+			if in.Headers, err = headersObject(dec); err != nil {
+				return in, err
+			}
+		default:
+			return in, fmt.Errorf("unknown field %q (expected headers, topic, key or value)", name)
+		}
+	}
+	if err := expectDelim(dec, '}', "expected the end of the object"); err != nil {
+		return in, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return in, errors.New("unexpected data after the object")
 	}
 	return in, nil
+}
+
+func headersObject(dec *json.Decoder) (map[string][]byte, error) {
+	if err := expectDelim(dec, '{', `field "headers" must be an object`); err != nil {
+		return nil, err
+	}
+	headers := map[string][]byte{}
+	for dec.More() {
+		name, err := stringToken(dec, "a header name")
+		if err != nil {
+			return nil, err
+		}
+		if _, dup := headers[name]; dup {
+			return nil, fmt.Errorf("header %q appears twice", name)
+		}
+		v, err := base64Token(dec, fmt.Sprintf("header %q", name))
+		if err != nil {
+			return nil, err
+		}
+		headers[name] = *v
+	}
+	return headers, expectDelim(dec, '}', `field "headers": expected the end of the object`)
+}
+
+func expectDelim(dec *json.Decoder, want json.Delim, msg string) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return fmt.Errorf("%s: %w", msg, err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != want {
+		return errors.New(msg)
+	}
+	return nil
+}
+
+func stringToken(dec *json.Decoder, what string) (string, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", what, err)
+	}
+	s, ok := tok.(string)
+	if !ok {
+		return "", fmt.Errorf("%s must be a string, got %v", what, tok)
+	}
+	return s, nil
+}
+
+// base64Token reads a string of standard, padded base64 with no line breaks
+// (which the standard decoder would skip).
+func base64Token(dec *json.Decoder, what string) (*[]byte, error) {
+	s, err := stringToken(dec, what)
+	if err != nil {
+		return nil, err
+	}
+	if strings.ContainsAny(s, "\r\n") {
+		return nil, fmt.Errorf("%s: base64 with a line break", what)
+	}
+	b, err := base64.StdEncoding.Strict().DecodeString(s)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return &b, nil
 }

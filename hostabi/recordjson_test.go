@@ -33,14 +33,24 @@ func TestSetRecordReplacesEveryPart(t *testing.T) {
 
 func TestSetRecordRefusesMalformedJSON(t *testing.T) {
 	for input, want := range map[string]string{
-		`{"value":"AA==","partition":1}`: `record JSON: json: unknown field "partition"`,
-		`{"value":"not base64!"}`:        "record JSON: illegal base64 data",
-		`{"value":5}`:                    "record JSON: json: cannot unmarshal number",
-		`{"headers":{"h":1}}`:            "record JSON: json: cannot unmarshal number",
+		`{"value":"AA==","partition":1}`: `record JSON: unknown field "partition" (expected headers, topic, key or value)`,
+		`{"value":"not base64!"}`:        `record JSON: field "value": illegal base64 data`,
+		`{"value":"QR=="}`:               `record JSON: field "value": illegal base64 data`, // non-zero padding bits
+		`{"value":"QQ=\n="}`:             `record JSON: field "value": base64 with a line break`,
+		`{"value":5}`:                    `record JSON: field "value" must be a string, got 5`,
+		`{"value":null}`:                 `record JSON: field "value" must be a string, got <nil>`,
+		`{"headers":{"h":1}}`:            `record JSON: header "h" must be a string, got 1`,
+		`{"headers":{"h":null}}`:         `record JSON: header "h" must be a string, got <nil>`,
+		`{"headers":null}`:               `record JSON: field "headers" must be an object`,
+		`{"VALUE":"QQ=="}`:               `record JSON: unknown field "VALUE"`,
+		`{"value":"","value":""}`:        `record JSON: field "value" appears twice`,
+		`{"headers":{"h":"","h":""}}`:    `record JSON: header "h" appears twice`,
+		"{\"topic\":\"\xff\"}":           "record JSON: not valid UTF-8",
 		`[]`:                             "record JSON: expected a JSON object",
 		`null`:                           "record JSON: expected a JSON object",
 		`{"value":""} {}`:                "record JSON: unexpected data after the object",
-		`{"value":`:                      "record JSON: unexpected EOF",
+		"{\"value\":\"\"}\u00a0":         "record JSON: unexpected data after the object",
+		`{"value":`:                      `record JSON: field "value": EOF`,
 	} {
 		rec := NewMemRecord(Str("k"), Str("v"), nil, nil)
 		err := decodeRecordInto(rec, []byte(input))

@@ -30,7 +30,7 @@ func TestDropAndEmitAreTransactional(t *testing.T) {
 
 func TestExtensionArgumentsAreChecked(t *testing.T) {
 	for function, wantErr := range map[string]string{
-		"bad_emit":           `host function emit_record failed: record JSON: json: unknown field "nope"`,
+		"bad_emit":           `host function emit_record failed: record JSON: unknown field "nope"`,
 		"negative_timestamp": "host function set_timestamp failed: a timestamp must be 0 or more milliseconds",
 	} {
 		t.Run(function, func(t *testing.T) {

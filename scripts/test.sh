@@ -4,7 +4,8 @@
 #   2. rebuilds every .wasm in testdata/ from source,
 #   3. checks formatting and go vet,
 #   4. runs the guest SDKs' own tests (Go, C, AssemblyScript, Rust),
-#   5. runs go test -race over the host, which also lints and unit-tests
+#   5. fuzzes each Go fuzz target for a bounded time (scripts/fuzz.sh),
+#   6. runs go test -race over the host, which also lints and unit-tests
 #      config/examples through the real benthos-wasm binary and runs the
 #      conformance table on the modules rebuilt in step 2.
 set -euo pipefail
@@ -36,6 +37,9 @@ rust_test=$(mktemp -d)
 /usr/bin/rustc --edition 2021 --test -o "$rust_test/sdk_test" sdk/rust/src/lib.rs
 "$rust_test/sdk_test"
 rm -rf "$rust_test"
+
+step "fuzzing, 10 s per target (failing inputs land in testdata/fuzz)"
+FUZZTIME="${FUZZTIME:-10s}" scripts/fuzz.sh
 
 step "host tests (race detector on)"
 go test -race -count=1 ./...
