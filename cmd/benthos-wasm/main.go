@@ -11,6 +11,7 @@ import (
 	_ "github.com/redpanda-data/benthos/v4/public/components/io"
 	_ "github.com/redpanda-data/benthos/v4/public/components/pure"
 
+	_ "github.com/benthos-wasm/benthos-wasm/kafka"
 	_ "github.com/benthos-wasm/benthos-wasm/processor"
 )
 
@@ -23,5 +24,6 @@ func main() {
 		service.CLIOptSetProductName("benthos-wasm"),
 		service.CLIOptSetVersion(Version, "unknown"),
 		service.CLIOptAddCommand(wasmCommand()),
+		service.CLIOptAddCommand(kafkaDevCommand()),
 	)
 }

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/benthos-wasm/benthos-wasm/kafka"
+)
+
+// syncBuffer is a bytes.Buffer safe to write from one goroutine and read
+// from another.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestRunKafkaDevPrintsItsAddressAndStops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var out syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- runKafkaDev(ctx, &out, kafka.DevBrokerConfig{Topics: []string{"a", "b"}, Partitions: 2})
+	}()
+	require.Eventually(t, func() bool { return strings.Contains(out.String(), "listening on 127.0.0.1:") },
+		10*time.Second, 10*time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("runKafkaDev did not stop when its context ended")
+	}
+	text := out.String()
+	assert.Contains(t, text, "for development and tests only, NOT for production")
+	assert.Contains(t, text, "topics a, b created")
+	assert.Contains(t, text, "kafka-dev: stopped")
+}
+
+func TestKafkaDevHelpSaysItIsNotForProduction(t *testing.T) {
+	out, err := benthosWasm(t, "kafka-dev", "--help")
+	require.NoError(t, err, out)
+	assert.Contains(t, out, "development and tests only, not for production")
+	assert.Contains(t, out, "NOT for production")
+	for _, flag := range []string{"--port", "--topics", "--partitions"} {
+		assert.Contains(t, out, flag)
+	}
+}
+
+// process is a benthos-wasm process started by a test, killed at its end.
+type process struct {
+	cmd  *exec.Cmd
+	out  syncBuffer // stdout and stderr
+	done chan struct{}
+	err  error // Wait's result, once done is closed
+}
+
+// startProcess starts the binary with args, from the repository root, with
+// env added to the environment.
+func startProcess(t *testing.T, env []string, args ...string) *process {
+	t.Helper()
+	p := &process{cmd: exec.Command(binary, args...), done: make(chan struct{})}
+	p.cmd.Dir = repoRoot
+	p.cmd.Env = append(os.Environ(), env...)
+	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out
+	require.NoError(t, p.cmd.Start())
+	go func() {
+		p.err = p.cmd.Wait()
+		close(p.done)
+	}()
+	t.Cleanup(func() {
+		_ = p.cmd.Process.Kill()
+		<-p.done
+		if t.Failed() {
+			t.Logf("output of %v:\n%s", args, p.out.String())
+		}
+	})
+	return p
+}
+
+// wait waits for the process to exit, at most within.
+func (p *process) wait(within time.Duration) (exited bool, err error) {
+	select {
+	case <-p.done:
+		return true, p.err
+	case <-time.After(within):
+		return false, nil
+	}
+}
+
+// startKafkaDev runs `benthos-wasm kafka-dev` on a free loopback port with
+// the given flags and returns its address.
+func startKafkaDev(t *testing.T, args ...string) (string, *process) {
+	t.Helper()
+	p := startProcess(t, nil, append([]string{"kafka-dev", "--port", "0"}, args...)...)
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, rest, ok := strings.Cut(p.out.String(), "listening on "); ok && strings.Contains(rest, " ") {
+			return strings.Fields(rest)[0], p
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("kafka-dev printed no address: %s", p.out.String())
+	return "", nil
+}
+
+func TestKafkaDevServesTopicsUntilSIGTERM(t *testing.T) {
+	addr, dev := startKafkaDev(t, "--topics", "a,b", "--partitions", "4")
+
+	cl, err := kgo.NewClient(kgo.SeedBrokers(addr))
+	require.NoError(t, err)
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	topics, err := kadm.NewClient(cl).ListTopics(ctx)
+	require.NoError(t, err)
+	for _, name := range []string{"a", "b"} {
+		require.True(t, topics.Has(name), "topic %s", name)
+		assert.Len(t, topics[name].Partitions, 4)
+	}
+
+	require.NoError(t, dev.cmd.Process.Signal(syscall.SIGTERM))
+	exited, err := dev.wait(10 * time.Second)
+	require.True(t, exited, "kafka-dev did not stop on SIGTERM")
+	assert.NoError(t, err, "kafka-dev exits cleanly on SIGTERM")
+	assert.Contains(t, dev.out.String(), "kafka-dev: stopped")
+}
