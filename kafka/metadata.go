@@ -2,49 +2,32 @@ package kafka
 
 import (
 	"fmt"
-	"math"
 	"sort"
 	"strconv"
 	"time"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/benthos-wasm/benthos-wasm/kafkameta"
 )
 
 // Metadata fields the kafka_franz input sets on every message (besides one
-// field per record header). They are the names wasm_smt reads a record's
-// parts from by default.
+// field per record header); kafkameta documents each.
 const (
-	// MetaKey holds the record key; it is absent when the key is null.
-	MetaKey = "kafka_key"
-	// MetaTopic holds the topic the record was read from.
-	MetaTopic = "kafka_topic"
-	// MetaPartition holds the partition (int).
-	MetaPartition = "kafka_partition"
-	// MetaOffset holds the record's offset (int).
-	MetaOffset = "kafka_offset"
-	// MetaTimestampMs holds the record timestamp in milliseconds since the
-	// Unix epoch (int64).
-	MetaTimestampMs = "kafka_timestamp_ms"
-	// MetaTimestampUnix holds the record timestamp in seconds since the Unix
-	// epoch (int64).
-	MetaTimestampUnix = "kafka_timestamp_unix"
-	// MetaLag holds how many records of the partition follow this one (int).
-	MetaLag = "kafka_lag"
-	// MetaTombstone is true when the record value is null (a tombstone).
-	MetaTombstone = "kafka_tombstone_message"
+	MetaKey           = kafkameta.Key
+	MetaTopic         = kafkameta.Topic
+	MetaPartition     = kafkameta.Partition
+	MetaOffset        = kafkameta.Offset
+	MetaTimestampMs   = kafkameta.TimestampMs
+	MetaTimestampUnix = kafkameta.TimestampUnix
+	MetaLag           = kafkameta.Lag
+	MetaTombstone     = kafkameta.Tombstone
 )
-
-// bookkeeping are the metadata fields that describe a record rather than
-// carry its headers: the output never writes them as headers.
-var bookkeeping = map[string]bool{
-	MetaKey: true, MetaTopic: true, MetaPartition: true, MetaOffset: true,
-	MetaTimestampMs: true, MetaTimestampUnix: true, MetaLag: true, MetaTombstone: true,
-}
 
 // IsBookkeeping reports whether a metadata field is one the input sets to
 // describe a record (kafka_key, kafka_offset, ...) rather than a header.
-func IsBookkeeping(name string) bool { return bookkeeping[name] }
+func IsBookkeeping(name string) bool { return kafkameta.IsBookkeeping(name) }
 
 // recordToMessage turns a consumed record into a message: the value is the
 // payload, headers become metadata fields of their own names (the last one
@@ -54,7 +37,7 @@ func IsBookkeeping(name string) bool { return bookkeeping[name] }
 func recordToMessage(r *kgo.Record, highWatermark int64) *service.Message {
 	msg := service.NewMessage(r.Value)
 	for _, h := range r.Headers {
-		if !bookkeeping[h.Key] {
+		if !kafkameta.IsBookkeeping(h.Key) {
 			msg.MetaSetMut(h.Key, string(h.Value))
 		}
 	}
@@ -115,7 +98,7 @@ func (b *recordBuilder) build(msg *service.Message) (*kgo.Record, error) {
 		r.Key = []byte(k)
 	}
 
-	if isTombstone(msg) {
+	if kafkameta.IsTombstone(msg) {
 		r.Value = nil
 	} else {
 		if r.Value, err = msg.AsBytes(); err != nil {
@@ -144,7 +127,7 @@ func (b *recordBuilder) build(msg *service.Message) (*kgo.Record, error) {
 
 	if b.headers != nil {
 		_ = b.headers.Walk(msg, func(k, v string) error {
-			if !bookkeeping[k] {
+			if !kafkameta.IsBookkeeping(k) {
 				r.Headers = append(r.Headers, kgo.RecordHeader{Key: k, Value: []byte(v)})
 			}
 			return nil
@@ -176,53 +159,9 @@ func (b *recordBuilder) recordTime(msg *service.Message) (time.Time, error) {
 	if !ok {
 		return time.Time{}, nil
 	}
-	ms, err := metaMillis(v)
+	ms, err := kafkameta.Int(v)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("metadata %s: %w", MetaTimestampMs, err)
 	}
 	return time.UnixMilli(ms), nil
-}
-
-// metaMillis reads milliseconds from a metadata value: the input stores an
-// int64, mappings and other inputs may store other numbers, text or a time.
-func metaMillis(v any) (int64, error) {
-	switch n := v.(type) {
-	case int:
-		return int64(n), nil
-	case int32:
-		return int64(n), nil
-	case int64:
-		return n, nil
-	case uint64:
-		if n <= math.MaxInt64 {
-			return int64(n), nil
-		}
-	case float64:
-		if n == math.Trunc(n) && math.Abs(n) < 1<<62 {
-			return int64(n), nil
-		}
-	case string:
-		if i, err := strconv.ParseInt(n, 10, 64); err == nil {
-			return i, nil
-		}
-	case time.Time:
-		return n.UnixMilli(), nil
-	}
-	return 0, fmt.Errorf("%v (%T) is not milliseconds since the Unix epoch", v, v)
-}
-
-// isTombstone reports whether kafka_tombstone_message is true (the boolean
-// or the text "true").
-func isTombstone(msg *service.Message) bool {
-	v, ok := msg.MetaGetMut(MetaTombstone)
-	if !ok {
-		return false
-	}
-	switch t := v.(type) {
-	case bool:
-		return t
-	case string:
-		return t == "true"
-	}
-	return false
 }

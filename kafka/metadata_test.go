@@ -148,7 +148,7 @@ func TestBuildTimestamp(t *testing.T) {
 	msg := service.NewMessage([]byte("v"))
 	msg.MetaSetMut("kafka_timestamp_ms", "yesterday")
 	_, err = b.build(msg)
-	assert.ErrorContains(t, err, "metadata kafka_timestamp_ms: yesterday (string) is not milliseconds since the Unix epoch")
+	assert.ErrorContains(t, err, "metadata kafka_timestamp_ms: yesterday (string) is not a whole number")
 
 	b = builder(t, "timestamp_ms: '${! 42 }'")
 	msg.MetaSetMut("kafka_timestamp_ms", 7)

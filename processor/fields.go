@@ -2,18 +2,18 @@ package processor
 
 import (
 	"github.com/benthos-wasm/benthos-wasm/codec"
+	"github.com/benthos-wasm/benthos-wasm/kafkameta"
 )
 
-// Kafka bookkeeping metadata, as Kafka inputs set it. These fields describe
-// where a record came from; they are not headers.
+// Kafka bookkeeping metadata, as the kafka_franz input sets it.
 const (
-	metaPartition     = "kafka_partition"
-	metaOffset        = "kafka_offset"
-	metaTimestampMs   = "kafka_timestamp_ms"
-	metaTimestampUnix = "kafka_timestamp_unix"
-	metaLag           = "kafka_lag"
+	metaPartition     = kafkameta.Partition
+	metaOffset        = kafkameta.Offset
+	metaTimestampMs   = kafkameta.TimestampMs
+	metaTimestampUnix = kafkameta.TimestampUnix
+	metaLag           = kafkameta.Lag
 	// metaTombstone set to true marks a record whose value is absent.
-	metaTombstone = "kafka_tombstone_message"
+	metaTombstone = kafkameta.Tombstone
 )
 
 // recordFields says where each part of a record lives in a message and how

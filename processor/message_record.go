@@ -1,16 +1,14 @@
 package processor
 
 import (
-	"errors"
 	"fmt"
 	"math"
-	"strconv"
-	"time"
 	"unsafe"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
 
 	"github.com/benthos-wasm/benthos-wasm/hostabi"
+	"github.com/benthos-wasm/benthos-wasm/kafkameta"
 )
 
 // pendingPart is a write the guest made to one part of the record during the
@@ -128,19 +126,7 @@ func (r *messageRecord) SetValue(b []byte) error {
 // RemoveValue implements hostabi.Record.
 func (r *messageRecord) RemoveValue() { r.value.remove() }
 
-func (r *messageRecord) isTombstone() bool {
-	v, ok := r.msg.MetaGetMut(metaTombstone)
-	if !ok {
-		return false
-	}
-	switch t := v.(type) {
-	case bool:
-		return t
-	case string:
-		return t == "true"
-	}
-	return false
-}
+func (r *messageRecord) isTombstone() bool { return kafkameta.IsTombstone(r.msg) }
 
 // Topic implements hostabi.Record. Topics are text: no converter applies.
 func (r *messageRecord) Topic() ([]byte, error) {
@@ -345,7 +331,7 @@ func (r *messageRecord) Partition() (int32, error) {
 	if !ok {
 		return -1, nil
 	}
-	n, err := metaInt(v)
+	n, err := kafkameta.Int(v)
 	if err != nil || n < 0 || n > math.MaxInt32 {
 		return 0, fmt.Errorf("partition (metadata field %q) is %v, not a partition number", r.f.partitionMeta, v)
 	}
@@ -361,10 +347,7 @@ func (r *messageRecord) Timestamp() (int64, error) {
 	if !ok {
 		return -1, nil
 	}
-	if t, isTime := v.(time.Time); isTime {
-		return t.UnixMilli(), nil
-	}
-	n, err := metaInt(v)
+	n, err := kafkameta.Int(v)
 	if err != nil || n < 0 {
 		return 0, fmt.Errorf("timestamp (metadata field %q) is %v, not milliseconds since the Unix epoch", r.f.timestampMeta, v)
 	}
@@ -387,32 +370,4 @@ func (r *messageRecord) Emit() hostabi.Record {
 	e.reset(r.msg.Copy())
 	r.emitted = append(r.emitted, e)
 	return e
-}
-
-// metaInt reads an integer from a metadata value: Kafka inputs store numbers,
-// other inputs and mappings may store them as text.
-func metaInt(v any) (int64, error) {
-	switch n := v.(type) {
-	case int:
-		return int64(n), nil
-	case int32:
-		return int64(n), nil
-	case int64:
-		return n, nil
-	case uint32:
-		return int64(n), nil
-	case uint64:
-		if n > math.MaxInt64 {
-			return 0, errors.New("out of range")
-		}
-		return int64(n), nil
-	case float64:
-		if n != math.Trunc(n) {
-			return 0, errors.New("not an integer")
-		}
-		return int64(n), nil
-	case string:
-		return strconv.ParseInt(n, 10, 64)
-	}
-	return 0, fmt.Errorf("a %T", v)
 }
