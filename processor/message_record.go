@@ -36,6 +36,10 @@ type messageRecord struct {
 	timestamp    int64
 	dropped      bool
 	emitted      []*messageRecord // records emitted in this call, over copies of msg
+
+	// dirty: the guest wrote something in this call. A call that only
+	// reads, the common case, then costs no reset and no commit.
+	dirty bool
 }
 
 func newMessageRecord(f *recordFields) *messageRecord {
@@ -45,6 +49,10 @@ func newMessageRecord(f *recordFields) *messageRecord {
 // reset points the record at msg, forgetting every pending write.
 func (r *messageRecord) reset(msg *service.Message) {
 	r.msg = msg
+	if !r.dirty {
+		return
+	}
+	r.dirty = false
 	r.key, r.topic, r.value = pendingPart{}, pendingPart{}, pendingPart{}
 	clear(r.headers)
 	r.timestampSet, r.timestamp, r.dropped = false, 0, false
@@ -86,6 +94,7 @@ func (r *messageRecord) Key() ([]byte, error) {
 
 // SetKey implements hostabi.Record.
 func (r *messageRecord) SetKey(b []byte) error {
+	r.dirty = true
 	if err := r.key.set(b, r.f.keyConv.ToHost); err != nil {
 		return fmt.Errorf("key: %w", err)
 	}
@@ -93,7 +102,7 @@ func (r *messageRecord) SetKey(b []byte) error {
 }
 
 // RemoveKey implements hostabi.Record.
-func (r *messageRecord) RemoveKey() { r.key.remove() }
+func (r *messageRecord) RemoveKey() { r.dirty = true; r.key.remove() }
 
 // Value implements hostabi.Record.
 func (r *messageRecord) Value() ([]byte, error) {
@@ -117,6 +126,7 @@ func (r *messageRecord) Value() ([]byte, error) {
 
 // SetValue implements hostabi.Record.
 func (r *messageRecord) SetValue(b []byte) error {
+	r.dirty = true
 	if err := r.value.set(b, r.f.valueConv.ToHost); err != nil {
 		return fmt.Errorf("value: %w", err)
 	}
@@ -124,7 +134,7 @@ func (r *messageRecord) SetValue(b []byte) error {
 }
 
 // RemoveValue implements hostabi.Record.
-func (r *messageRecord) RemoveValue() { r.value.remove() }
+func (r *messageRecord) RemoveValue() { r.dirty = true; r.value.remove() }
 
 func (r *messageRecord) isTombstone() bool { return kafkameta.IsTombstone(r.msg) }
 
@@ -146,11 +156,12 @@ func (r *messageRecord) Topic() ([]byte, error) {
 
 // SetTopic implements hostabi.Record.
 func (r *messageRecord) SetTopic(b []byte) error {
+	r.dirty = true
 	return r.topic.set(b, keepBytes)
 }
 
 // RemoveTopic implements hostabi.Record.
-func (r *messageRecord) RemoveTopic() { r.topic.remove() }
+func (r *messageRecord) RemoveTopic() { r.dirty = true; r.topic.remove() }
 
 // Header implements hostabi.Record.
 func (r *messageRecord) Header(name []byte) ([]byte, error) {
@@ -174,6 +185,7 @@ func (r *messageRecord) Header(name []byte) ([]byte, error) {
 
 // SetHeader implements hostabi.Record.
 func (r *messageRecord) SetHeader(name, value []byte) error {
+	r.dirty = true
 	key := lookup(name)
 	if meaning, reserved := r.f.reserved[key]; reserved {
 		return fmt.Errorf("header %q cannot be set: metadata field %q holds %s", key, key, meaning)
@@ -188,6 +200,7 @@ func (r *messageRecord) SetHeader(name, value []byte) error {
 
 // RemoveHeader implements hostabi.Record.
 func (r *messageRecord) RemoveHeader(name []byte) {
+	r.dirty = true
 	key := lookup(name)
 	if !r.f.isHeader(key) {
 		return
@@ -258,7 +271,9 @@ func (r *messageRecord) commit(out service.MessageBatch) service.MessageBatch {
 // commitInPlace applies the pending writes when the call neither dropped
 // nor emitted records (see changesBatch): the batch keeps its shape.
 func (r *messageRecord) commitInPlace() {
-	r.apply()
+	if r.dirty {
+		r.apply()
+	}
 	r.reset(nil)
 }
 
@@ -356,16 +371,18 @@ func (r *messageRecord) Timestamp() (int64, error) {
 
 // SetTimestamp implements hostabi.Record.
 func (r *messageRecord) SetTimestamp(ms int64) error {
+	r.dirty = true
 	r.timestampSet, r.timestamp = true, ms
 	return nil
 }
 
 // Drop implements hostabi.Record.
-func (r *messageRecord) Drop() { r.dropped = true }
+func (r *messageRecord) Drop() { r.dirty, r.dropped = true, true }
 
 // Emit implements hostabi.Record: the new record is over a copy of the
 // message as it came in (pending writes are not applied to it).
 func (r *messageRecord) Emit() hostabi.Record {
+	r.dirty = true
 	e := newMessageRecord(r.f)
 	e.reset(r.msg.Copy())
 	r.emitted = append(r.emitted, e)
