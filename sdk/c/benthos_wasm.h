@@ -225,6 +225,28 @@ static inline bw_u32 bw_fmt_i64(char *dst, bw_i64 v) {
     return out;
 }
 
+/* Upper-cases the ASCII letters of the `len` bytes at `p` in place; every other byte,
+ * including those of non-ASCII UTF-8 characters, is left alone. Eight bytes at a time:
+ * wasm32 has no SIMD by default, and a byte loop dominates a transform of 1 KiB. */
+static inline void bw_upper_ascii(bw_u8 *p, bw_u32 len) {
+    const bw_u64 low = 0x7f7f7f7f7f7f7f7fULL, high = 0x8080808080808080ULL;
+    const bw_u64 from_a = 0x1f1f1f1f1f1f1f1fULL; /* 0x80 - 'a' in each byte */
+    const bw_u64 past_z = 0x0505050505050505ULL; /* 0x80 - ('z' + 1) in each byte */
+    bw_u32 i = 0;
+    for (; i + 8 <= len; i += 8) {
+        bw_u64 x;
+        __builtin_memcpy(&x, p + i, 8); /* wasm32 and x86 are little-endian */
+        bw_u64 l = x & low;
+        /* high bit per byte: >= 'a' in l + from_a, > 'z' in l + past_z (seven-bit sums
+         * never carry); x's own high bit marks non-ASCII bytes */
+        bw_u64 lower = (l + from_a) & ~(l + past_z) & ~x & high;
+        x ^= lower >> 2;
+        __builtin_memcpy(p + i, &x, 8);
+    }
+    for (; i < len; i++)
+        if (p[i] >= 'a' && p[i] <= 'z') p[i] -= 'a' - 'A';
+}
+
 /* Compares `b` with the first `n` bytes of `prefix`. */
 static inline int bw_has_prefix(bw_buf b, const void *prefix, bw_u32 n) {
     const bw_u8 *p = (const bw_u8 *)prefix;

@@ -6,10 +6,7 @@
 #define BENTHOS_WASM_IMPLEMENTATION
 #include "benthos_wasm.h"
 
-static void ascii_upper(bw_buf b) {
-    for (bw_u32 i = 0; i < b.len; i++)
-        if (b.ptr[i] >= 'a' && b.ptr[i] <= 'z') b.ptr[i] -= 'a' - 'A';
-}
+static void ascii_upper(bw_buf b) { bw_upper_ascii(b.ptr, b.len); }
 
 /* value = upper-case(value) */
 BW_EXPORT("to_upper") void to_upper(void) {

@@ -18,14 +18,7 @@ func main() {}
 // upper upper-cases the ASCII letters of b in place and returns b. Other
 // bytes are left alone (bytes.ToUpper would upper-case non-ASCII letters
 // and rewrite invalid UTF-8, which the conformance functions must not).
-func upper(b []byte) []byte {
-	for i, c := range b {
-		if 'a' <= c && c <= 'z' {
-			b[i] = c - ('a' - 'A')
-		}
-	}
-	return b
-}
+func upper(b []byte) []byte { return smt.UpperASCII(b) }
 
 // valueBuf is reused by to_upper and upper_or_trap: with AppendValue they
 // read, change and write the value without allocating.

@@ -12,7 +12,7 @@ use benthos_wasm_sdk::*;
 #[no_mangle]
 pub extern "C" fn to_upper() {
     let mut v = get_connect_record_value();
-    v.make_ascii_uppercase();
+    upper_ascii(&mut v);
     set_connect_record_value(v);
 }
 
@@ -47,7 +47,7 @@ pub extern "C" fn transform() -> u64 {
     };
     rec.key = rec.value.clone();
     if let Some(v) = rec.value.as_mut() {
-        v.make_ascii_uppercase();
+        upper_ascii(v);
     }
     set_record(&rec);
     OK
@@ -66,7 +66,7 @@ pub extern "C" fn upper_or_trap() {
     if v.starts_with(b"trap") {
         benthos_wasm_sdk::trap();
     }
-    v.make_ascii_uppercase();
+    upper_ascii(&mut v);
     record::set_value(&v);
 }
 

@@ -164,6 +164,21 @@ static void test_base64(void) {
     CHECK(!bw_base64_decode("YQ==YQ==", 8, d, &dn));
 }
 
+static void test_upper_ascii(void) {
+    for (int shift = 0; shift < 9; shift++) {
+        unsigned char in[300], got[300], want[300];
+        int n = 0;
+        for (int i = 0; i < shift; i++) in[n++] = 'x';
+        for (int c = 0; c < 256; c++) in[n++] = (unsigned char)c;
+        for (int i = 0; i < n; i++) {
+            got[i] = in[i];
+            want[i] = (in[i] >= 'a' && in[i] <= 'z') ? (unsigned char)(in[i] - 32) : in[i];
+        }
+        bw_upper_ascii(got, (bw_u32)n);
+        CHECK(memcmp(got, want, (size_t)n) == 0);
+    }
+}
+
 static void test_fmt(void) {
     char s[24];
     bw_u32 n;
@@ -459,6 +474,7 @@ int main(void) {
         return 2;
     }
     test_base64();
+    test_upper_ascii();
     test_fmt();
     test_parse();
     test_write();
