@@ -5,7 +5,8 @@
 #   3. checks formatting and go vet,
 #   4. runs the guest SDKs' own tests (Go, C, AssemblyScript, Rust),
 #   5. fuzzes each Go fuzz target for a bounded time (scripts/fuzz.sh),
-#   6. runs go test -race over the host, which also lints and unit-tests
+#   6. runs the benchmarks briefly (bench/run.sh with QUICK=1),
+#   7. runs go test -race over the host, which also lints and unit-tests
 #      config/examples through the real benthos-wasm binary and runs the
 #      conformance table on the modules rebuilt in step 2.
 set -euo pipefail
@@ -40,6 +41,10 @@ rm -rf "$rust_test"
 
 step "fuzzing, 10 s per target (failing inputs land in testdata/fuzz)"
 FUZZTIME="${FUZZTIME:-10s}" scripts/fuzz.sh
+
+step "benchmarks, briefly: they must keep working (no timing is judged)"
+go test -run '^$' -bench . -benchtime=100x ./processor >/dev/null
+QUICK=1 bench/run.sh >/dev/null
 
 step "host tests (race detector on)"
 go test -race -count=1 ./...
