@@ -220,7 +220,10 @@ func readRecordJSON(b []byte) (o oracle) {
 				if dev != "" {
 					return oracle{deviation: dev}
 				}
-				headers[hname] = v // a repeated header name: the last one wins, as in any JSON object reader
+				if _, dup := headers[hname]; dup {
+					return invalid("header %q appears twice (the ABI refuses duplicates)", hname)
+				}
+				headers[hname] = v
 			}
 			if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
 				return invalid("headers object not closed")
