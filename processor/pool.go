@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/benthos-wasm/benthos-wasm/hostabi"
 )
@@ -31,6 +32,10 @@ type pool struct {
 	fields *recordFields
 	idle   chan *worker  // workers ready for use
 	slots  chan struct{} // one token per live worker, so at most cap(slots)
+	// hot holds one idle worker outside the channel: with one pipeline
+	// thread, or batches that come one after another, get and put are then
+	// a single atomic swap each.
+	hot atomic.Pointer[worker]
 
 	mu     sync.Mutex
 	closed bool
@@ -48,6 +53,9 @@ func newPool(module *hostabi.Module, fields *recordFields, max int) *pool {
 
 // get returns an idle worker, makes one if fewer than max are live, or waits.
 func (p *pool) get(ctx context.Context) (*worker, error) {
+	if w := p.hot.Swap(nil); w != nil {
+		return w, nil
+	}
 	for {
 		select {
 		case w := <-p.idle:
@@ -88,8 +96,22 @@ func (p *pool) make(ctx context.Context) (*worker, error) {
 
 // put returns a worker after use; a broken one is discarded instead.
 func (p *pool) put(w *worker) {
+	if w.inst.Broken() {
+		p.discard(w)
+		return
+	}
+	if p.hot.CompareAndSwap(nil, w) {
+		// close may have drained hot just before: check again, so no worker
+		// outlives the pool.
+		if p.isClosed() {
+			if w := p.hot.Swap(nil); w != nil {
+				p.discard(w)
+			}
+		}
+		return
+	}
 	p.mu.Lock()
-	if p.closed || w.inst.Broken() {
+	if p.closed {
 		p.mu.Unlock()
 		p.discard(w)
 		return
@@ -97,6 +119,12 @@ func (p *pool) put(w *worker) {
 	// Under the lock, so close cannot miss a worker put back as it drains.
 	p.idle <- w // never blocks: at most cap(idle) workers are live
 	p.mu.Unlock()
+}
+
+func (p *pool) isClosed() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.closed
 }
 
 // discard closes a worker and frees its slot.
@@ -127,6 +155,9 @@ func (p *pool) close() {
 	p.closed = true
 	p.live++ // hold the module open while draining
 	p.mu.Unlock()
+	if w := p.hot.Swap(nil); w != nil {
+		p.discard(w)
+	}
 	for drained := false; !drained; {
 		select {
 		case w := <-p.idle:
