@@ -15,14 +15,14 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
 # 1. The SDK as an rlib.
-"$RUSTC" --edition 2021 --target "$target" -O \
+"$RUSTC" --edition 2021 --target "$target" -O --remap-path-prefix "$root=." \
     --crate-type=rlib --crate-name benthos_wasm_sdk \
     -o "$tmp/libbenthos_wasm_sdk.rlib" "$root/sdk/rust/src/lib.rs"
 
 # 2. The guest as a cdylib linking it. The SDK's alloc/dealloc are exported from the rlib.
 #    -C strip=debuginfo drops the DWARF of the prebuilt std (about 5 MB of custom sections).
 mkdir -p "$root/testdata/wasm"
-"$RUSTC" --edition 2021 --target "$target" -O -C strip=debuginfo \
+"$RUSTC" --edition 2021 --target "$target" -O -C strip=debuginfo --remap-path-prefix "$root=." \
     --crate-type=cdylib --crate-name functions \
     -L "dependency=$tmp" --extern "benthos_wasm_sdk=$tmp/libbenthos_wasm_sdk.rlib" \
     -o "$tmp/functions.wasm" "$here/functions.rs"
