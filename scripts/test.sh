@@ -19,6 +19,14 @@ scripts/install-deps.sh
 
 step "rebuilding guest modules from source"
 testdata/build.sh
+# The builds are reproducible, so a module that differs from the committed
+# one means a source changed without its module being rebuilt.
+if ! git diff --quiet -- testdata/wasm; then
+    echo "testdata/wasm differs from the committed modules after a rebuild:"
+    git diff --stat -- testdata/wasm
+    echo "run testdata/build.sh and commit the modules"
+    exit 1
+fi
 
 step "gofmt and go vet"
 unformatted=$(gofmt -l $(git ls-files '*.go') 2>/dev/null || true)
