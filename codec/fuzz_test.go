@@ -24,6 +24,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/benthos-wasm/benthos-wasm/codec"
+	"github.com/benthos-wasm/benthos-wasm/internal/testutil"
 )
 
 func FuzzConverters(f *testing.F) {
@@ -203,61 +204,15 @@ func checkParsed(t *testing.T, v any) {
 	}
 }
 
-// equivalentJSON compares two JSON texts as values, numbers as float64 (the
-// json converter keeps integers that fit int64 exact and others as float64).
+// equivalentJSON compares two JSON texts as values (testutil.EquivalentJSON),
+// failing the test on a text that is not JSON.
 func equivalentJSON(t *testing.T, a, b []byte) bool {
-	va, vb := decodeNumbers(t, a), decodeNumbers(t, b)
-	return equalValues(va, vb)
-}
-
-func decodeNumbers(t *testing.T, b []byte) any {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		t.Fatalf("decoding %q: %v", b, err)
+	for _, text := range [][]byte{a, b} {
+		if _, err := testutil.DecodeJSON(text); err != nil {
+			t.Fatalf("decoding %q: %v", text, err)
+		}
 	}
-	return v
-}
-
-func equalValues(a, b any) bool {
-	switch x := a.(type) {
-	case json.Number:
-		y, ok := b.(json.Number)
-		if !ok {
-			return false
-		}
-		fx, errx := strconv.ParseFloat(string(x), 64)
-		fy, erry := strconv.ParseFloat(string(y), 64)
-		if errx != nil || erry != nil { // beyond float64: kept as written
-			return x == y
-		}
-		return fx == fy
-	case map[string]any:
-		y, ok := b.(map[string]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for k, e := range x {
-			if f, ok := y[k]; !ok || !equalValues(e, f) {
-				return false
-			}
-		}
-		return true
-	case []any:
-		y, ok := b.([]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for i := range x {
-			if !equalValues(x[i], y[i]) {
-				return false
-			}
-		}
-		return true
-	default:
-		return a == b
-	}
+	return testutil.EquivalentJSON(a, b)
 }
 
 func checkFromValue(t *testing.T, c codec.Converter, v any) {

@@ -28,7 +28,6 @@ import (
 	"math"
 	"reflect"
 	"slices"
-	"strconv"
 	"testing"
 	"unicode/utf8"
 
@@ -36,6 +35,7 @@ import (
 
 	"github.com/benthos-wasm/benthos-wasm/codec"
 	"github.com/benthos-wasm/benthos-wasm/hostabi"
+	"github.com/benthos-wasm/benthos-wasm/internal/testutil"
 )
 
 // fuzzNames are the metadata fields of the record parts, as configured by default.
@@ -178,59 +178,7 @@ func sameBytes(conv codec.Converter, got, want []byte) bool {
 	if conv == nil || conv.Name() != codec.JSONName {
 		return false
 	}
-	a, errA := decodeJSON(got)
-	b, errB := decodeJSON(want)
-	return errA == nil && errB == nil && sameJSON(a, b)
-}
-
-func decodeJSON(b []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	if dec.More() {
-		return nil, errors.New("more than one value")
-	}
-	return v, nil
-}
-
-// sameJSON compares decoded JSON values, numbers as float64.
-func sameJSON(a, b any) bool {
-	switch x := a.(type) {
-	case json.Number:
-		y, ok := b.(json.Number)
-		if !ok {
-			return false
-		}
-		fx, _ := strconv.ParseFloat(string(x), 64) // out of range: ±Inf, on both sides alike
-		fy, _ := strconv.ParseFloat(string(y), 64)
-		return fx == fy
-	case map[string]any:
-		y, ok := b.(map[string]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for k, e := range x {
-			if f, ok := y[k]; !ok || !sameJSON(e, f) {
-				return false
-			}
-		}
-		return true
-	case []any:
-		y, ok := b.([]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for i := range x {
-			if !sameJSON(x[i], y[i]) {
-				return false
-			}
-		}
-		return true
-	}
-	return a == b
+	return testutil.EquivalentJSON(got, want)
 }
 
 type recordFuzz struct {

@@ -1,17 +1,17 @@
 package processor
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
 	"github.com/stretchr/testify/require"
+
+	"github.com/benthos-wasm/benthos-wasm/internal/testutil"
 )
 
 // modulePath is the path of a built test module.
@@ -21,11 +21,11 @@ func modulePath(name string) string {
 
 // newTestProcessor builds a wasm_smt processor from YAML, as Benthos would,
 // logging into the returned buffer.
-func newTestProcessor(t testing.TB, yaml string) (*wasmSMT, *syncBuffer) {
+func newTestProcessor(t testing.TB, yaml string) (*wasmSMT, *testutil.SyncBuffer) {
 	t.Helper()
 	conf, err := wasmSMTSpec().ParseYAML(yaml, nil)
 	require.NoError(t, err)
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	logger := service.NewLoggerFromSlog(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	p, err := newWasmSMT(conf, service.MockResources(service.MockResourcesOptUseLogger(logger)))
 	require.NoError(t, err)
@@ -38,27 +38,9 @@ func processorFor(t testing.TB, module, function, extra string) *wasmSMT {
 	return p
 }
 
-func processorWithLogs(t testing.TB, module, function, extra string) (*wasmSMT, *syncBuffer) {
+func processorWithLogs(t testing.TB, module, function, extra string) (*wasmSMT, *testutil.SyncBuffer) {
 	return newTestProcessor(t, fmt.Sprintf("module_path: %s\nfunction: %s\ncompilation_cache_dir: %s\n%s",
 		modulePath(module), function, testCacheDir, extra))
-}
-
-// syncBuffer is a bytes.Buffer safe for the logger's concurrent writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // testCacheDir is a compilation cache shared by the tests of this package,

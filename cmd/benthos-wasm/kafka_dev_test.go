@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -16,31 +14,13 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/benthos-wasm/benthos-wasm/internal/testutil"
 	"github.com/benthos-wasm/benthos-wasm/kafka"
 )
 
-// syncBuffer is a bytes.Buffer safe to write from one goroutine and read
-// from another.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func TestRunKafkaDevPrintsItsAddressAndStops(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	var out syncBuffer
+	var out testutil.SyncBuffer
 	done := make(chan error, 1)
 	go func() {
 		done <- runKafkaDev(ctx, &out, kafka.DevBrokerConfig{Topics: []string{"a", "b"}, Partitions: 2})
@@ -73,7 +53,7 @@ func TestKafkaDevHelpSaysItIsNotForProduction(t *testing.T) {
 // process is a benthos-wasm process started by a test, killed at its end.
 type process struct {
 	cmd  *exec.Cmd
-	out  syncBuffer // stdout and stderr
+	out  testutil.SyncBuffer // stdout and stderr
 	done chan struct{}
 	err  error // Wait's result, once done is closed
 }
