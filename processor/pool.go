@@ -37,8 +37,10 @@ type pool struct {
 	// a single atomic swap each.
 	hot atomic.Pointer[worker]
 
-	mu     sync.Mutex
-	closed bool
+	mu sync.Mutex // guards live, and orders closing against making and idling
+	// closed is written under mu but read without it where a put needs only
+	// to know, so the put after every batch takes no lock.
+	closed atomic.Bool
 	live   int
 }
 
@@ -80,7 +82,7 @@ func (p *pool) get(ctx context.Context) (*worker, error) {
 
 func (p *pool) make(ctx context.Context) (*worker, error) {
 	p.mu.Lock()
-	if p.closed {
+	if p.closed.Load() {
 		p.mu.Unlock()
 		return nil, errPoolClosed
 	}
@@ -103,7 +105,7 @@ func (p *pool) put(w *worker) {
 	if p.hot.CompareAndSwap(nil, w) {
 		// close may have drained hot just before: check again, so no worker
 		// outlives the pool.
-		if p.isClosed() {
+		if p.closed.Load() {
 			if w := p.hot.Swap(nil); w != nil {
 				p.discard(w)
 			}
@@ -111,7 +113,7 @@ func (p *pool) put(w *worker) {
 		return
 	}
 	p.mu.Lock()
-	if p.closed {
+	if p.closed.Load() {
 		p.mu.Unlock()
 		p.discard(w)
 		return
@@ -121,11 +123,6 @@ func (p *pool) put(w *worker) {
 	p.mu.Unlock()
 }
 
-func (p *pool) isClosed() bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.closed
-}
 
 // discard closes a worker and frees its slot.
 func (p *pool) discard(w *worker) {
@@ -137,7 +134,7 @@ func (p *pool) discard(w *worker) {
 func (p *pool) release() {
 	p.mu.Lock()
 	p.live--
-	last := p.closed && p.live == 0
+	last := p.closed.Load() && p.live == 0
 	p.mu.Unlock()
 	if last {
 		_ = p.module.Close(context.Background())
@@ -148,11 +145,11 @@ func (p *pool) release() {
 // the workers in use have come back. It may be called any number of times.
 func (p *pool) close() {
 	p.mu.Lock()
-	if p.closed {
+	if p.closed.Load() {
 		p.mu.Unlock()
 		return
 	}
-	p.closed = true
+	p.closed.Store(true)
 	p.live++ // hold the module open while draining
 	p.mu.Unlock()
 	if w := p.hot.Swap(nil); w != nil {
