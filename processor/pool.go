@@ -123,7 +123,6 @@ func (p *pool) put(w *worker) {
 	p.mu.Unlock()
 }
 
-
 // discard closes a worker and frees its slot.
 func (p *pool) discard(w *worker) {
 	_ = w.inst.Close(context.Background())
