@@ -5,17 +5,6 @@ import (
 	"github.com/benthos-wasm/benthos-wasm/kafkameta"
 )
 
-// Kafka bookkeeping metadata, as the kafka_franz input sets it.
-const (
-	metaPartition     = kafkameta.Partition
-	metaOffset        = kafkameta.Offset
-	metaTimestampMs   = kafkameta.TimestampMs
-	metaTimestampUnix = kafkameta.TimestampUnix
-	metaLag           = kafkameta.Lag
-	// metaTombstone set to true marks a record whose value is absent.
-	metaTombstone = kafkameta.Tombstone
-)
-
 // recordFields says where each part of a record lives in a message and how
 // it converts. It is built once per processor and shared read-only.
 type recordFields struct {
@@ -42,12 +31,12 @@ func newRecordFields(names metadataNames, keyConv, valueConv, headerConv codec.C
 		partitionMeta: names.partition, timestampMeta: names.timestamp,
 		keyConv: keyConv, valueConv: valueConv, headerConv: headerConv,
 		reserved: map[string]string{
-			metaPartition:     "the record's partition",
-			metaOffset:        "the record's offset",
-			metaTimestampMs:   "the record's timestamp",
-			metaTimestampUnix: "the record's timestamp",
-			metaLag:           "the consumer lag",
-			metaTombstone:     "whether the value is absent",
+			kafkameta.Partition:     "the record's partition",
+			kafkameta.Offset:        "the record's offset",
+			kafkameta.TimestampMs:   "the record's timestamp",
+			kafkameta.TimestampUnix: "the record's timestamp",
+			kafkameta.Lag:           "the consumer lag",
+			kafkameta.Tombstone:     "whether the value is absent",
 		},
 	}
 	f.reserved[names.key] = "the record's key"

@@ -36,10 +36,11 @@ import (
 	"github.com/benthos-wasm/benthos-wasm/codec"
 	"github.com/benthos-wasm/benthos-wasm/hostabi"
 	"github.com/benthos-wasm/benthos-wasm/internal/testutil"
+	"github.com/benthos-wasm/benthos-wasm/kafkameta"
 )
 
 // fuzzNames are the metadata fields of the record parts, as configured by default.
-var fuzzNames = metadataNames{key: "kafka_key", topic: "kafka_topic", partition: metaPartition, timestamp: metaTimestampMs}
+var fuzzNames = metadataNames{key: "kafka_key", topic: "kafka_topic", partition: kafkameta.Partition, timestamp: kafkameta.TimestampMs}
 
 // fuzzReserved is every metadata field that is not a header (written out
 // here, not taken from fields.go, so the test checks that list too).
@@ -484,7 +485,7 @@ func (h *recordFuzz) run(in *fuzzInput) {
 			}
 		case opPartition:
 			got, err := r.Partition()
-			if v, ok := h.meta[metaPartition]; !ok && (got != -1 || err != nil) {
+			if v, ok := h.meta[kafkameta.Partition]; !ok && (got != -1 || err != nil) {
 				t.Fatalf("Partition = %d, %v without a partition field", got, err)
 			} else if n, isInt := v.(int64); ok && isInt && n >= 0 && n <= math.MaxInt32 && (got != int32(n) || err != nil) {
 				t.Fatalf("Partition = %d, %v; the field holds %d", got, err, n)
@@ -582,10 +583,10 @@ func (h *recordFuzz) finish(mode uint8) {
 		written["kafka_topic"] = true
 	}
 	if h.value.written {
-		written[metaTombstone] = true
+		written[kafkameta.Tombstone] = true
 	}
 	if h.timestampSet {
-		written[metaTimestampMs], written[metaTimestampUnix] = true, true
+		written[kafkameta.TimestampMs], written[kafkameta.TimestampUnix] = true, true
 	}
 	after := metadata(h.msg)
 	for _, name := range slices.Sorted(maps.Keys(after)) {

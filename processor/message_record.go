@@ -111,7 +111,7 @@ func (r *messageRecord) Value() ([]byte, error) {
 	}
 	if r.isTombstone() {
 		return nil, fmt.Errorf("the record has no value (it is a tombstone: metadata field %q is true): %w",
-			metaTombstone, hostabi.ErrAbsent)
+			kafkameta.Tombstone, hostabi.ErrAbsent)
 	}
 	raw, err := r.msg.AsBytes()
 	if err != nil {
@@ -288,13 +288,13 @@ func (r *messageRecord) apply() {
 		switch {
 		case r.value.removed:
 			r.msg.SetBytes(nil)
-			r.msg.MetaSetMut(metaTombstone, true)
+			r.msg.MetaSetMut(kafkameta.Tombstone, true)
 		case r.value.structured:
 			r.msg.SetStructuredMut(r.value.stored)
-			r.msg.MetaDelete(metaTombstone)
+			r.msg.MetaDelete(kafkameta.Tombstone)
 		default:
 			r.msg.SetBytes(r.value.stored.([]byte))
-			r.msg.MetaDelete(metaTombstone)
+			r.msg.MetaDelete(kafkameta.Tombstone)
 		}
 	}
 	for k, p := range r.headers {
@@ -302,8 +302,8 @@ func (r *messageRecord) apply() {
 	}
 	if r.timestampSet {
 		r.msg.MetaSetMut(r.f.timestampMeta, r.timestamp)
-		if _, ok := r.msg.MetaGetMut(metaTimestampUnix); ok && r.f.timestampMeta == metaTimestampMs {
-			r.msg.MetaSetMut(metaTimestampUnix, r.timestamp/1000)
+		if _, ok := r.msg.MetaGetMut(kafkameta.TimestampUnix); ok && r.f.timestampMeta == kafkameta.TimestampMs {
+			r.msg.MetaSetMut(kafkameta.TimestampUnix, r.timestamp/1000)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/redpanda-data/benthos/v4/public/service"
 
 	"github.com/benthos-wasm/benthos-wasm/codec"
+	"github.com/benthos-wasm/benthos-wasm/kafkameta"
 )
 
 // Field names of the wasm_smt config.
@@ -90,11 +91,11 @@ An instance that trapped is thrown away and replaced. See docs/ABI.md for the AB
 			Default("kafka_topic").Advanced()).
 		Field(service.NewStringField(fieldPartitionMeta).
 			Description("The metadata field that holds the record partition (`get_partition`).").
-			Default(metaPartition).Advanced()).
+			Default(kafkameta.Partition).Advanced()).
 		Field(service.NewStringField(fieldTimestampMeta).
 			Description("The metadata field that holds the record timestamp in milliseconds since the Unix epoch (`get_timestamp`, `set_timestamp`). "+
 				"When it is `kafka_timestamp_ms`, `set_timestamp` also updates `kafka_timestamp_unix` if the message has it.").
-			Default(metaTimestampMs).Advanced()).
+			Default(kafkameta.TimestampMs).Advanced()).
 		Field(service.NewStringMapField(fieldParams).
 			Description("Parameters the guest reads with `get_param`, so one module can serve several pipelines.").
 			Default(map[string]any{}).
