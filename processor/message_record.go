@@ -388,3 +388,14 @@ func (r *messageRecord) Emit() hostabi.Record {
 	r.emitted = append(r.emitted, e)
 	return e
 }
+
+// outcome names what a successful call did, for its span.
+func (r *messageRecord) outcome() string {
+	switch {
+	case len(r.emitted) > 0:
+		return outcomeEmitted
+	case r.dropped:
+		return outcomeDropped
+	}
+	return outcomeOK
+}

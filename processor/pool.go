@@ -18,6 +18,8 @@ type worker struct {
 	inst *hostabi.Instance
 	rec  *messageRecord
 	pool *pool // the pool it came from, and goes back to
+	// pages is the instance's memory size last added to the memory gauge.
+	pages int64
 }
 
 // pool holds up to max workers of one module: a wazero instance serves one
@@ -28,10 +30,11 @@ type worker struct {
 // against workers in use: they are closed when they come back, and the module
 // when the last one has.
 type pool struct {
-	module *hostabi.Module
-	fields *recordFields
-	idle   chan *worker  // workers ready for use
-	slots  chan struct{} // one token per live worker, so at most cap(slots)
+	module  *hostabi.Module
+	fields  *recordFields
+	metrics *smtMetrics
+	idle    chan *worker  // workers ready for use
+	slots   chan struct{} // one token per live worker, so at most cap(slots)
 	// hot holds one idle worker outside the channel: with one pipeline
 	// thread, or batches that come one after another, get and put are then
 	// a single atomic swap each.
@@ -44,12 +47,13 @@ type pool struct {
 	live   int
 }
 
-func newPool(module *hostabi.Module, fields *recordFields, max int) *pool {
+func newPool(module *hostabi.Module, fields *recordFields, max int, metrics *smtMetrics) *pool {
 	return &pool{
-		module: module,
-		fields: fields,
-		idle:   make(chan *worker, max),
-		slots:  make(chan struct{}, max),
+		module:  module,
+		fields:  fields,
+		metrics: metrics,
+		idle:    make(chan *worker, max),
+		slots:   make(chan struct{}, max),
 	}
 }
 
@@ -93,11 +97,24 @@ func (p *pool) make(ctx context.Context) (*worker, error) {
 		p.release()
 		return nil, err
 	}
-	return &worker{inst: inst, rec: newMessageRecord(p.fields), pool: p}, nil
+	w := &worker{inst: inst, rec: newMessageRecord(p.fields), pool: p}
+	p.metrics.instancesChanged(1)
+	p.trackMemory(w)
+	return w, nil
+}
+
+// trackMemory brings the memory gauge up to date with the worker's instance,
+// whose memory only grows while it lives.
+func (p *pool) trackMemory(w *worker) {
+	if pages := int64(w.inst.MemoryPages()); pages != w.pages {
+		p.metrics.pagesChanged(pages - w.pages)
+		w.pages = pages
+	}
 }
 
 // put returns a worker after use; a broken one is discarded instead.
 func (p *pool) put(w *worker) {
+	p.trackMemory(w)
 	if w.inst.Broken() {
 		p.discard(w)
 		return
@@ -126,6 +143,8 @@ func (p *pool) put(w *worker) {
 // discard closes a worker and frees its slot.
 func (p *pool) discard(w *worker) {
 	_ = w.inst.Close(context.Background())
+	p.metrics.instancesChanged(-1)
+	p.metrics.pagesChanged(-w.pages)
 	<-p.slots
 	p.release()
 }

@@ -79,6 +79,7 @@ func (w *moduleWatcher) reload() {
 	wasm, err := w.read()
 	if err != nil {
 		w.p.log.Errorf("module changed but cannot be read, keeping the current one: %v", err)
+		w.p.metrics.reloaded(false)
 		return
 	}
 	if bytes.Equal(wasm, w.current) {
@@ -87,6 +88,7 @@ func (w *moduleWatcher) reload() {
 	pl, err := w.p.newPool(context.Background(), wasm)
 	if err != nil {
 		w.p.log.Errorf("module changed but the new one is refused, keeping the current one: %v", err)
+		w.p.metrics.reloaded(false)
 		return
 	}
 	if !w.p.swapPool(pl) {
@@ -94,6 +96,7 @@ func (w *moduleWatcher) reload() {
 		return
 	}
 	w.current = wasm
+	w.p.metrics.reloaded(true)
 	w.p.log.Infof("module reloaded (%d bytes)", len(wasm))
 }
 

@@ -15,6 +15,7 @@ import (
 const (
 	fieldModulePath      = "module_path"
 	fieldFunction        = "function"
+	fieldCheck           = "check"
 	fieldKeyConverter    = "key_converter"
 	fieldValueConverter  = "value_converter"
 	fieldHeaderConverter = "header_converter"
@@ -80,6 +81,17 @@ An instance that trapped is thrown away and replaced. See docs/ABI.md for the AB
 		Field(service.NewStringField(fieldFunction).
 			Description("Name of the exported function to run on each message: no parameters, and no result or an i64 result (see docs/ABI.md).").
 			Example("to_upper")).
+		Field(service.NewBloblangField(fieldCheck).
+			Description("A Bloblang condition: the function runs only on messages for which it is true; the others pass through untouched, "+
+				"like a Kafka Connect transform with a `predicate` (and `negate`). "+
+				"Without it the function runs on every message. A condition that fails to evaluate, or gives something other than a boolean, "+
+				"flags the message with the error and passes it on unchanged. "+
+				"Kafka Connect's predicates as conditions: `TopicNameMatches` is `@kafka_topic.or(\"\").re_match(\"^(?:orders-.*)$\")`, "+
+				"`HasHeaderKey` is `@.keys().contains(\"trace-id\")`, "+
+				"`RecordIsTombstone` is `@kafka_tombstone_message == true || @kafka_tombstone_message == \"true\"`; `negate` is `!(...)`.").
+			Example(`@kafka_topic.or("").re_match("^(?:orders-.*)$")`).
+			Example(`!@.keys().contains("trace-id")`).
+			Optional()).
 		Field(converterField(fieldKeyConverter, "key")).
 		Field(converterField(fieldValueConverter, "value")).
 		Field(converterField(fieldHeaderConverter, "headers")).

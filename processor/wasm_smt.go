@@ -7,8 +7,12 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
+	"github.com/redpanda-data/benthos/v4/public/bloblang"
 	"github.com/redpanda-data/benthos/v4/public/service"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/benthos-wasm/benthos-wasm/hostabi"
 )
@@ -26,9 +30,13 @@ func init() {
 // wasmSMT is the wasm_smt processor: one compiled module, a pool of
 // instances. With watch on, a reload swaps in a new pool between messages.
 type wasmSMT struct {
-	label string // module path and function, for errors
-	pool  atomic.Pointer[pool]
-	log   *service.Logger
+	label   string // module path and function, for errors
+	pool    atomic.Pointer[pool]
+	log     *service.Logger
+	metrics *smtMetrics
+	tracer  trace.Tracer
+	attrs   []attribute.KeyValue // of every call span
+	check   *bloblang.Executor   // nil without check: every message runs
 	// newPool compiles module bytes into a pool with a warm instance.
 	newPool func(ctx context.Context, wasm []byte) (*pool, error)
 
@@ -101,15 +109,26 @@ func newWasmSMT(conf *service.ParsedConfig, mgr *service.Resources) (*wasmSMT, e
 	if cacheDir != "" {
 		opts = append(opts, hostabi.WithCompilationCacheDir(cacheDir))
 	}
+	var check *bloblang.Executor
+	if conf.Contains(fieldCheck) {
+		if check, err = conf.FieldBloblang(fieldCheck); err != nil {
+			return nil, err
+		}
+	}
+	metrics := newSMTMetrics(mgr.Metrics(), modulePath, function)
 	p := &wasmSMT{
-		label: modulePath + " " + function,
-		log:   log,
+		label:   modulePath + " " + function,
+		log:     log,
+		metrics: metrics,
+		tracer:  mgr.OtelTracer().Tracer(tracerName),
+		attrs:   []attribute.KeyValue{attrFunction.String(function), attrModule.String(modulePath)},
+		check:   check,
 		newPool: func(ctx context.Context, wasm []byte) (*pool, error) {
 			module, err := hostabi.Load(ctx, modulePath, wasm, function, opts...)
 			if err != nil {
 				return nil, fmt.Errorf("field %s: %w", fieldModulePath, err)
 			}
-			pl := newPool(module, fields, maxInstances)
+			pl := newPool(module, fields, maxInstances, metrics)
 			// Make one instance now, so a guest that fails to start fails
 			// here (at start-up, or as a rejected reload), not on a message.
 			w, err := pl.get(ctx)
@@ -165,20 +184,46 @@ func (p *wasmSMT) swapPool(pl *pool) bool {
 	return true
 }
 
-// ProcessBatch runs the guest function over each message of the batch, with
-// one instance checked out for the whole batch. The batch comes back as it
-// went in, unless a guest dropped or emitted records.
+// ProcessBatch runs the guest function over each message of the batch that
+// passes check, with one instance checked out for the whole batch. The batch
+// comes back as it went in, unless a guest dropped or emitted records.
 func (p *wasmSMT) ProcessBatch(ctx context.Context, batch service.MessageBatch) ([]service.MessageBatch, error) {
 	w, err := p.worker(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("wasm_smt %s: %w", p.label, err)
 	}
+	var counts batchCounts
+	defer p.metrics.record(&counts)
+	var check *service.MessageBatchBloblangExecutor
+	if p.check != nil {
+		check = batch.BloblangExecutor(p.check)
+	}
 	w.inst.Bind(ctx)
 	var out service.MessageBatch // nil until the batch changes shape
 	for i, msg := range batch {
+		if check != nil {
+			if run, err := runsOn(check, i); err != nil || !run {
+				if err != nil {
+					msg.SetError(fmt.Errorf("wasm_smt: %w", err))
+					counts.failed(kindCheck)
+				} else {
+					counts.skipped++
+				}
+				if out != nil {
+					out = append(out, msg)
+				}
+				continue
+			}
+		}
+		counts.calls++
 		w.rec.reset(msg)
+		span := p.startSpan(msg)
+		start := time.Now()
 		callErr := w.inst.Call(w.rec)
+		p.metrics.latency.Timing(time.Since(start).Nanoseconds(), p.metrics.labels...)
 		if callErr == nil {
+			outcome := w.rec.outcome()
+			counts.succeeded(w.rec)
 			if out == nil && w.rec.changesBatch() {
 				out = append(make(service.MessageBatch, 0, len(batch)), batch[:i]...)
 			}
@@ -187,9 +232,13 @@ func (p *wasmSMT) ProcessBatch(ctx context.Context, batch service.MessageBatch) 
 			} else {
 				w.rec.commitInPlace()
 			}
+			endSpan(span, outcome, nil)
 			continue
 		}
 		w.rec.reset(nil)
+		kind := callErrorKind(callErr)
+		counts.failed(kind)
+		endSpan(span, kind, callErr)
 		msg.SetError(fmt.Errorf("wasm_smt: %w", callErr))
 		if out != nil {
 			out = append(out, msg)
@@ -205,6 +254,7 @@ func (p *wasmSMT) ProcessBatch(ctx context.Context, batch service.MessageBatch) 
 			err = fmt.Errorf("wasm_smt %s: replacing a failed instance: %w", p.label, err)
 			for _, rest := range batch[i+1:] {
 				rest.SetError(err)
+				counts.failed(kindInstance)
 				if out != nil {
 					out = append(out, rest)
 				}
@@ -215,6 +265,44 @@ func (p *wasmSMT) ProcessBatch(ctx context.Context, batch service.MessageBatch) 
 	}
 	w.pool.put(w)
 	return []service.MessageBatch{orInput(out, batch)}, nil
+}
+
+// runsOn evaluates check for message i: whether the function runs on it.
+// The condition runs as a mapping, as Benthos's own checks do, so that it
+// can read metadata.
+func runsOn(check *service.MessageBatchBloblangExecutor, i int) (bool, error) {
+	res, err := check.Query(i)
+	if err != nil {
+		return false, fmt.Errorf("field %s: %w", fieldCheck, err)
+	}
+	if res == nil {
+		return false, fmt.Errorf("field %s: the condition deleted the message, expected a boolean", fieldCheck)
+	}
+	v, err := res.AsStructured()
+	if err != nil { // not JSON, so a string or raw bytes
+		raw, _ := res.AsBytes()
+		return false, fmt.Errorf("field %s: expected a boolean, got %s", fieldCheck, describe(raw))
+	}
+	run, ok := v.(bool)
+	if !ok {
+		return false, fmt.Errorf("field %s: expected a boolean, got %s", fieldCheck, describe(v))
+	}
+	return run, nil
+}
+
+// describe names a Bloblang value's type with the value, for errors.
+func describe(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case map[string]any:
+		return fmt.Sprintf("an object (%v)", v)
+	case []any:
+		return fmt.Sprintf("an array (%v)", v)
+	case string, []byte:
+		return fmt.Sprintf("a string (%q)", v)
+	}
+	return fmt.Sprintf("a number (%v)", v)
 }
 
 // orInput returns out when the batch changed shape, else the input batch.
