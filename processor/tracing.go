@@ -4,12 +4,14 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
 )
 
-// Each guest call is a span, a child of the span Benthos keeps on the
-// message for the processor, so a trace shows the call inside the pipeline.
+// Each guest call is a span, a child of the message's span (the one its
+// input started), so a trace shows each call beside Benthos's span for the
+// processor. Benthos does not hand the processor span itself to processors.
 const (
 	tracerName   = "github.com/benthos-wasm/benthos-wasm/processor"
 	callSpanName = "wasm_smt.call"
@@ -31,10 +33,22 @@ const (
 	outcomeEmitted = "emitted"
 )
 
+// callTracer returns the tracer of call spans, or nil when no tracer is
+// configured: the spans would be no-ops, and skipping them keeps the call
+// free of allocations and context look-ups.
+func callTracer(tp trace.TracerProvider) trace.Tracer {
+	if _, off := tp.(noop.TracerProvider); off {
+		return nil
+	}
+	return tp.Tracer(tracerName)
+}
+
 // startSpan starts the span of one call, or returns nil when the message is
-// not traced: without a tracer the spans would be no-ops, and skipping them
-// keeps the call free of allocations.
+// not traced.
 func (p *wasmSMT) startSpan(msg *service.Message) trace.Span {
+	if p.tracer == nil {
+		return nil
+	}
 	parent := msg.Context()
 	if !trace.SpanContextFromContext(parent).IsValid() {
 		return nil

@@ -34,7 +34,7 @@ type wasmSMT struct {
 	pool    atomic.Pointer[pool]
 	log     *service.Logger
 	metrics *smtMetrics
-	tracer  trace.Tracer
+	tracer  trace.Tracer         // nil without a tracer configured
 	attrs   []attribute.KeyValue // of every call span
 	check   *bloblang.Executor   // nil without check: every message runs
 	// newPool compiles module bytes into a pool with a warm instance.
@@ -120,7 +120,7 @@ func newWasmSMT(conf *service.ParsedConfig, mgr *service.Resources) (*wasmSMT, e
 		label:   modulePath + " " + function,
 		log:     log,
 		metrics: metrics,
-		tracer:  mgr.OtelTracer().Tracer(tracerName),
+		tracer:  callTracer(mgr.OtelTracer()),
 		attrs:   []attribute.KeyValue{attrFunction.String(function), attrModule.String(modulePath)},
 		check:   check,
 		newPool: func(ctx context.Context, wasm []byte) (*pool, error) {
@@ -218,9 +218,15 @@ func (p *wasmSMT) ProcessBatch(ctx context.Context, batch service.MessageBatch) 
 		counts.calls++
 		w.rec.reset(msg)
 		span := p.startSpan(msg)
-		start := time.Now()
+		timed := w.timeNextCall()
+		var start time.Time
+		if timed {
+			start = time.Now()
+		}
 		callErr := w.inst.Call(w.rec)
-		p.metrics.latency.Timing(time.Since(start).Nanoseconds(), p.metrics.labels...)
+		if timed {
+			p.metrics.latency.Timing(time.Since(start).Nanoseconds(), p.metrics.labels...)
+		}
 		if callErr == nil {
 			outcome := w.rec.outcome()
 			counts.succeeded(w.rec)

@@ -12,7 +12,9 @@ import (
 	_ "github.com/redpanda-data/benthos/v4/public/components/pure"
 
 	_ "github.com/benthos-wasm/benthos-wasm/kafka"
+	_ "github.com/benthos-wasm/benthos-wasm/oteltracer"
 	_ "github.com/benthos-wasm/benthos-wasm/processor"
+	_ "github.com/benthos-wasm/benthos-wasm/promexporter"
 )
 
 // Version is set at build time with -ldflags "-X main.Version=...".
