@@ -166,8 +166,10 @@ func TestMetricsCountCallsAndEachKindOfError(t *testing.T) {
 			}
 			assert.EqualValues(t, 200, m.get(t, metricCalls, module, tt.function))
 			timed := m.get(t, metricLatency+"_count", module, tt.function)
-			assert.GreaterOrEqual(t, timed, int64(200/latencySampling), "one call in %d is timed", latencySampling)
-			assert.LessOrEqual(t, timed, int64(200/latencySampling+failed+2), "and the first of each instance")
+			// One call in 8 of each instance is timed; instances replaced
+			// after a failure may leave up to 7 calls each untimed.
+			assert.LessOrEqual(t, timed, int64(200/latencySampling), "one call in %d is timed", latencySampling)
+			assert.GreaterOrEqual(t, timed, int64(200/latencySampling-2*failed-2))
 			assert.EqualValues(t, failed, m.get(t, metricErrors, module, tt.function, "kind="+tt.kind))
 			for _, other := range []string{kindGuestError, kindTrap, kindTimeout, kindHostFunction, kindLimit, kindInstance, kindCheck} {
 				if other != tt.kind {

@@ -28,12 +28,13 @@ type worker struct {
 // to a guest that does nothing; one call in 8 gives the same distribution.
 const latencySampling = 8
 
-// timeNextCall tells whether to time the call about to be made: the first
-// call of every instance, then one in latencySampling.
+// timeNextCall tells whether to time the call about to be made: every
+// latencySampling-th call of the instance. Not its first: that one pays for
+// the guest touching its memory for the first time (about a millisecond),
+// and timing every instance's first call would skew the distribution.
 func (w *worker) timeNextCall() bool {
-	timed := w.calls%latencySampling == 0
 	w.calls++
-	return timed
+	return w.calls%latencySampling == 0
 }
 
 // pool holds up to max workers of one module: a wazero instance serves one
