@@ -27,5 +27,6 @@ func main() {
 		service.CLIOptSetVersion(Version, "unknown"),
 		service.CLIOptAddCommand(wasmCommand()),
 		service.CLIOptAddCommand(kafkaDevCommand()),
+		service.CLIOptAddCommand(migrateCommand()),
 	)
 }

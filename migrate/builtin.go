@@ -1,0 +1,480 @@
+package migrate
+
+import (
+	"fmt"
+	"strings"
+)
+
+// transformsPackage is the package of Kafka's built-in SMTs; Kafka Connect
+// also accepts their names without it (plugin aliases).
+const transformsPackage = "org.apache.kafka.connect.transforms."
+
+// part is the record part a $Key or $Value SMT works on, as a Bloblang
+// variable ($key or $value) read from, and written back to, the message.
+type part struct {
+	name    string // "key" or "value": the variable
+	variant string // "$Key" or "$Value"
+}
+
+var (
+	keyPart   = part{name: "key", variant: "$Key"}
+	valuePart = part{name: "value", variant: "$Value"}
+)
+
+// ref is the Bloblang variable holding the part.
+func (p part) ref() string { return "$" + p.name }
+
+// field reads a top-level field of the part by name; the quotes keep a name
+// with dots a single field (Kafka's field syntax V1).
+func (p part) field(name string) string { return p.ref() + "." + bloblangString(name) }
+
+// notNull is true when the part is not null: not a tombstone's value, not
+// an absent key.
+func (p part) notNull() string {
+	if p.name == "key" {
+		return "@kafka_key != null"
+	}
+	return "!(" + tombstoneCondition + ")"
+}
+
+// read is the statement that loads the part: the value is the payload as
+// JSON; the key is kafka_key's text parsed as JSON. A null part reads null,
+// unless the caller already skipped it.
+func (p part) read(nullSkipped bool) string {
+	switch {
+	case p.name == "key" && nullSkipped:
+		return "let key = @kafka_key.parse_json()"
+	case p.name == "key":
+		return `let key = if @kafka_key == null { null } else { @kafka_key.parse_json() }`
+	case nullSkipped:
+		return "let value = this"
+	}
+	return "let value = if " + tombstoneCondition + " { null } else { this }"
+}
+
+// requireObject fails the record unless the part is a JSON object, as Kafka
+// Connect's schemaless SMTs require a Map.
+func (p part) requireObject(smt string) string {
+	return fmt.Sprintf(`let %s = if %s.type() == "object" { %s } else { throw(%s + %s.type()) }`,
+		p.name, p.ref(), p.ref(), bloblangString(smt+": the "+p.name+" must be a JSON object, found "), p.ref())
+}
+
+// write stores the part back: the payload, or kafka_key as text (a string
+// key as is, anything else as JSON; a null key removes kafka_key).
+func (p part) write() string {
+	if p.name == "key" {
+		return "meta kafka_key = " + encodeKey("$key")
+	}
+	return "root = $value"
+}
+
+// encodeKey is the text kafka_key gets for a key value.
+func encodeKey(v string) string {
+	return fmt.Sprintf(`if %s == null { deleted() } else if %s.type() == "string" { %s } else { %s.format_json(no_indent: true, escape_html: false).string() }`, v, v, v, v)
+}
+
+// onPart builds a mapping that reads the part, runs body on it and writes it
+// back. When skipNull is true a null part is left as it is, as Kafka
+// Connect's field SMTs leave tombstones and null keys.
+func onPart(p part, skipNull bool, body ...string) string {
+	lines := []string{p.read(skipNull)}
+	lines = append(lines, body...)
+	if skipNull {
+		return "if " + p.notNull() + " {\n" + indent(lines) + "}"
+	}
+	return strings.Join(lines, "\n")
+}
+
+func indent(lines []string) string {
+	var b strings.Builder
+	for _, l := range lines {
+		for _, sub := range strings.Split(l, "\n") {
+			b.WriteString("  " + sub + "\n")
+		}
+	}
+	return b.String()
+}
+
+// stringList is a Bloblang array literal of strings.
+func stringList(items []string) string {
+	quoted := make([]string, len(items))
+	for i, s := range items {
+		quoted[i] = bloblangString(s)
+	}
+	return "[" + strings.Join(quoted, ", ") + "]"
+}
+
+// builtinSMT is a translator of one built-in SMT: from the transform's
+// property prefix ("transforms.X.") to a Bloblang mapping and a comment.
+type builtinSMT func(t *translator, prefix string, p part) (mapping, comment string, err error)
+
+// builtinFor finds the translator of a built-in SMT class, full or short
+// name, with its part; ok is false for a class that is not built in here.
+func builtinFor(class string) (smt builtinSMT, p part, ok bool) {
+	name := strings.TrimPrefix(class, transformsPackage)
+	base, variant, hasVariant := strings.Cut(name, "$")
+	if hasVariant {
+		switch variant {
+		case "Key":
+			p = keyPart
+		case "Value":
+			p = valuePart
+		default:
+			return nil, part{}, false
+		}
+	}
+	perPart := map[string]builtinSMT{
+		"InsertField":  insertField,
+		"ReplaceField": replaceField,
+		"MaskField":    maskField,
+		"ExtractField": extractField,
+		"HoistField":   hoistField,
+		"HeaderFrom":   headerFrom,
+	}
+	whole := map[string]builtinSMT{
+		"ValueToKey":      valueToKey,
+		"RegexRouter":     regexRouter,
+		"TimestampRouter": timestampRouter,
+		"Filter":          filter,
+		"InsertHeader":    insertHeader,
+		"DropHeaders":     dropHeaders,
+	}
+	if hasVariant {
+		smt, ok = perPart[base]
+		return smt, p, ok
+	}
+	smt, ok = whole[base]
+	return smt, part{}, ok
+}
+
+// required reads a property Kafka Connect requires.
+func (t *translator) required(key string) (string, error) {
+	v := t.c.str(key, "")
+	if v == "" {
+		return "", fmt.Errorf("%s is required", key)
+	}
+	return v, nil
+}
+
+// fieldName drops the '!' (required) and '?' (optional) suffixes InsertField
+// allows: without a schema they change nothing.
+func fieldName(v string) string {
+	return strings.TrimSuffix(strings.TrimSuffix(v, "!"), "?")
+}
+
+// fieldSyntax reads field.syntax.version: V2 (Kafka 3.8+) reads dotted names
+// as paths into nested objects; they are taken as plain top-level names here.
+func (t *translator) fieldSyntax(prefix string, fields ...string) {
+	v := strings.ToUpper(t.c.str(prefix+"field.syntax.version", "V1"))
+	if v == "V1" {
+		return
+	}
+	for _, f := range fields {
+		if strings.ContainsAny(f, ".`") {
+			t.omit(prefix+"field.syntax.version", "%s (nested field paths) is not translated: %q is read as a top-level field name", v, f)
+			return
+		}
+	}
+}
+
+func insertField(t *translator, prefix string, p part) (string, string, error) {
+	var inserts, notes []string
+	nullable := false
+	add := func(prop, expr, what string) {
+		if f := fieldName(t.c.str(prefix+prop, "")); f != "" {
+			inserts = append(inserts, bloblangString(f)+": "+expr)
+			notes = append(notes, fmt.Sprintf("%s gets %s", f, what))
+		}
+	}
+	add("topic.field", "@kafka_topic", "the topic")
+	if t.c.has(prefix + "partition.field") {
+		nullable = true
+	}
+	add("partition.field", "@kafka_partition", "the partition")
+	if t.sink {
+		add("offset.field", "@kafka_offset", "the offset")
+	} else if f := t.c.str(prefix+"offset.field", ""); f != "" {
+		t.omit(prefix+"offset.field", "a source record has no offset (Kafka Connect fails every record); left out")
+	}
+	if t.c.has(prefix + "timestamp.field") {
+		nullable = true
+	}
+	add("timestamp.field", "@kafka_timestamp_ms", "the timestamp in ms")
+	staticField := fieldName(t.c.str(prefix+"static.field", ""))
+	staticValue, hasStatic := t.c.get(prefix + "static.value")
+	if staticField != "" && hasStatic {
+		inserts = append(inserts, bloblangString(staticField)+": "+bloblangString(staticValue))
+		notes = append(notes, fmt.Sprintf("%s gets %q", staticField, staticValue))
+	}
+	t.c.get(prefix + "replace.null.with.default") // about schemas only
+	if len(inserts) == 0 {
+		return "", "", fmt.Errorf("no field to insert: set topic.field, partition.field, offset.field, timestamp.field or static.field and static.value")
+	}
+	fields := "{" + strings.Join(inserts, ", ") + "}"
+	if nullable {
+		// Kafka Connect inserts the partition and timestamp only when the
+		// record has them.
+		fields += ".filter(kv -> kv.value != null)"
+	}
+	mapping := onPart(p, true,
+		p.requireObject("InsertField"+p.variant),
+		fmt.Sprintf("let %s = %s.assign(%s)", p.name, p.ref(), fields),
+		p.write())
+	return mapping, "Inserts fields into the " + p.name + ": " + strings.Join(notes, ", ") + ".", nil
+}
+
+func replaceField(t *translator, prefix string, p part) (string, string, error) {
+	exclude := t.listWithDeprecated(prefix, "exclude", "blacklist")
+	include := t.listWithDeprecated(prefix, "include", "whitelist")
+	renames := t.c.list(prefix + "renames")
+	t.c.get(prefix + "replace.null.with.default")
+	t.fieldSyntax(prefix, append(append(append([]string{}, exclude...), include...), renames...)...)
+	body := []string{p.requireObject("ReplaceField" + p.variant)}
+	var notes []string
+	if len(exclude) > 0 {
+		body = append(body, fmt.Sprintf("let %s = %s.filter(kv -> !%s.contains(kv.key))", p.name, p.ref(), stringList(exclude)))
+		notes = append(notes, "drops "+strings.Join(exclude, ", "))
+	}
+	if len(include) > 0 {
+		body = append(body, fmt.Sprintf("let %s = %s.filter(kv -> %s.contains(kv.key))", p.name, p.ref(), stringList(include)))
+		notes = append(notes, "keeps only "+strings.Join(include, ", "))
+	}
+	if len(renames) > 0 {
+		var cases []string
+		for _, r := range renames {
+			from, to, ok := strings.Cut(r, ":")
+			if !ok || strings.Contains(to, ":") {
+				return "", "", fmt.Errorf("renames: %q is not old:new", r)
+			}
+			cases = append(cases, bloblangString(from)+" => "+bloblangString(to))
+			notes = append(notes, "renames "+from+" to "+to)
+		}
+		body = append(body, fmt.Sprintf("let %s = %s.map_each_key(k -> match k { %s, _ => k })", p.name, p.ref(), strings.Join(cases, ", ")))
+	}
+	if len(notes) == 0 {
+		notes = append(notes, "changes nothing (no exclude, include or renames)")
+	}
+	body = append(body, p.write())
+	return onPart(p, true, body...), "In the " + p.name + ": " + strings.Join(notes, "; ") + ".", nil
+}
+
+// listWithDeprecated reads a list property or, when it is not set, its
+// deprecated name (ReplaceField's blacklist and whitelist).
+func (t *translator) listWithDeprecated(prefix, name, old string) []string {
+	if t.c.has(prefix + name) {
+		t.c.get(prefix + old)
+		return t.c.list(prefix + name)
+	}
+	return t.c.list(prefix + old)
+}
+
+func maskField(t *translator, prefix string, p part) (string, string, error) {
+	fields := t.c.list(prefix + "fields")
+	if len(fields) == 0 {
+		return "", "", fmt.Errorf("fields is required")
+	}
+	t.fieldSyntax(prefix, fields...)
+	t.c.get(prefix + "replace.null.with.default")
+	replacement, hasReplacement := t.c.get(prefix + "replacement")
+	var mask, note string
+	if hasReplacement && replacement != "" {
+		mask = fmt.Sprintf(`match kv.value.type() { "string" => %s, "number" => %s.number(), "null" => null, _ => throw(%s + kv.value.type()) }`,
+			bloblangString(replacement), bloblangString(replacement), bloblangString("MaskField"+p.variant+": cannot mask with a replacement a "))
+		note = fmt.Sprintf("with %q (a number field gets it as a number; null stays null)", replacement)
+	} else {
+		// The "valid null value" of each JSON type, as Kafka Connect's
+		// schemaless masking gives for the Java types JSON decodes to.
+		mask = `match kv.value.type() { "string" => "", "number" => 0, "bool" => false, "array" => [], "object" => {}, _ => null }`
+		note = `with the empty value of its type ("", 0, false, [], {}; null stays null)`
+	}
+	mapping := onPart(p, true,
+		p.requireObject("MaskField"+p.variant),
+		fmt.Sprintf("let %s = %s.map_each(kv -> if %s.contains(kv.key) { %s } else { kv.value })", p.name, p.ref(), stringList(fields), mask),
+		p.write())
+	return mapping, fmt.Sprintf("Masks %s in the %s %s.", strings.Join(fields, ", "), p.name, note), nil
+}
+
+func extractField(t *translator, prefix string, p part) (string, string, error) {
+	field, err := t.required(prefix + "field")
+	if err != nil {
+		return "", "", err
+	}
+	t.fieldSyntax(prefix, field)
+	t.c.get(prefix + "replace.null.with.default")
+	body := []string{
+		p.requireObject("ExtractField" + p.variant),
+		fmt.Sprintf("let %s = %s", p.name, p.field(field)),
+	}
+	comment := fmt.Sprintf("The %s becomes its field %s.", p.name, field)
+	if p.name == "value" {
+		// A null field makes the record a tombstone.
+		body = append(body,
+			`root = if $value == null { "" } else { $value }`,
+			`meta kafka_tombstone_message = if $value == null { true } else { deleted() }`)
+		comment += " A string field becomes the payload as is; a null one makes a tombstone."
+	} else {
+		body = append(body, p.write())
+		comment += " A string becomes kafka_key as is, other values their JSON; null removes the key."
+	}
+	return onPart(p, true, body...), comment, nil
+}
+
+func hoistField(t *translator, prefix string, p part) (string, string, error) {
+	field, err := t.required(prefix + "field")
+	if err != nil {
+		return "", "", err
+	}
+	// Kafka Connect wraps any value, null included; text that is not JSON
+	// is wrapped as a string, as with StringConverter.
+	if p.name == "value" {
+		mapping := fmt.Sprintf("root = {%s: if %s { null } else { this.catch(content().string()) }}\nmeta kafka_tombstone_message = deleted()",
+			bloblangString(field), tombstoneCondition)
+		return mapping, fmt.Sprintf("Wraps the value in an object under %s (a tombstone becomes {%q: null}).", field, field), nil
+	}
+	mapping := fmt.Sprintf("let key = if @kafka_key == null { null } else { @kafka_key.parse_json().catch(@kafka_key) }\nlet key = {%s: $key}\n%s",
+		bloblangString(field), keyPart.write())
+	return mapping, fmt.Sprintf("Wraps the key in an object under %s; kafka_key gets its JSON.", field), nil
+}
+
+func valueToKey(t *translator, prefix string, _ part) (string, string, error) {
+	fields := t.c.list(prefix + "fields")
+	if len(fields) == 0 {
+		return "", "", fmt.Errorf("fields is required")
+	}
+	t.fieldSyntax(prefix, fields...)
+	t.c.get(prefix + "replace.null.with.default")
+	pairs := make([]string, len(fields))
+	for i, f := range fields {
+		pairs[i] = bloblangString(f) + ": " + valuePart.field(f)
+	}
+	mapping := onPart(valuePart, false,
+		valuePart.requireObject("ValueToKey"),
+		"meta kafka_key = {"+strings.Join(pairs, ", ")+"}.format_json(no_indent: true, escape_html: false).string()")
+	return mapping, fmt.Sprintf("The key becomes the JSON object of the value's fields %s (a missing field is null).", strings.Join(fields, ", ")), nil
+}
+
+func regexRouter(t *translator, prefix string, _ part) (string, string, error) {
+	regex, err := t.required(prefix + "regex")
+	if err != nil {
+		return "", "", err
+	}
+	replacement, _ := t.c.get(prefix + "replacement")
+	if !t.c.has(prefix + "replacement") {
+		return "", "", fmt.Errorf("replacement is required")
+	}
+	if err := checkRegex(regex); err != nil {
+		return "", "", errUntranslatable{err}
+	}
+	template, err := javaReplacement(replacement)
+	if err != nil {
+		return "", "", err
+	}
+	mapping := fmt.Sprintf("meta kafka_topic = @kafka_topic.re_replace_all(%s, %s)", bloblangString(wholeMatch(regex)), bloblangString(template))
+	return mapping, fmt.Sprintf("A topic that matches %q as a whole becomes %q; other topics stay.", regex, replacement), nil
+}
+
+func timestampRouter(t *translator, prefix string, _ part) (string, string, error) {
+	topicFormat := t.c.str(prefix+"topic.format", "${topic}-${timestamp}")
+	timestampFormat := t.c.str(prefix+"timestamp.format", "yyyyMMdd")
+	strftime, unsupported := simpleDateFormat(timestampFormat)
+	if len(unsupported) > 0 {
+		t.omit(prefix+"timestamp.format", "SimpleDateFormat letters %s have no strftime equivalent and are left out of %q", strings.Join(unsupported, " "), timestampFormat)
+	}
+	timestamp := fmt.Sprintf("(@kafka_timestamp_ms.number() / 1000).ts_strftime(%s, \"UTC\")", bloblangString(strftime))
+	var parts []string
+	rest := topicFormat
+	for rest != "" {
+		ti, si := strings.Index(rest, "${topic}"), strings.Index(rest, "${timestamp}")
+		switch {
+		case ti < 0 && si < 0:
+			parts = append(parts, bloblangString(rest))
+			rest = ""
+		case ti >= 0 && (si < 0 || ti < si):
+			if ti > 0 {
+				parts = append(parts, bloblangString(rest[:ti]))
+			}
+			parts = append(parts, "@kafka_topic")
+			rest = rest[ti+len("${topic}"):]
+		default:
+			if si > 0 {
+				parts = append(parts, bloblangString(rest[:si]))
+			}
+			parts = append(parts, timestamp)
+			rest = rest[si+len("${timestamp}"):]
+		}
+	}
+	if len(parts) == 0 {
+		parts = []string{`""`}
+	}
+	mapping := "meta kafka_topic = " + strings.Join(parts, " + ")
+	// <topic> rather than ${topic} in the comment: Benthos would read the
+	// latter as an environment variable, even in a comment.
+	shown := strings.NewReplacer("${topic}", "<topic>", "${timestamp}", "<timestamp>").Replace(topicFormat)
+	return mapping, fmt.Sprintf("The topic becomes %q, <timestamp> being the record's timestamp in UTC as %q\n(strftime %q); a record without a timestamp fails, as in Kafka Connect.",
+		shown, timestampFormat, strftime), nil
+}
+
+func filter(_ *translator, _ string, _ part) (string, string, error) {
+	return "root = deleted()", "Drops the record (acknowledged, not an error).", nil
+}
+
+func insertHeader(t *translator, prefix string, _ part) (string, string, error) {
+	header, err := t.required(prefix + "header")
+	if err != nil {
+		return "", "", err
+	}
+	value, ok := t.c.get(prefix + "value.literal")
+	if !ok {
+		return "", "", fmt.Errorf("value.literal is required")
+	}
+	return fmt.Sprintf("meta %s = %s", bloblangString(header), bloblangString(value)),
+		fmt.Sprintf("Sets header %s to %q.", header, value), nil
+}
+
+func dropHeaders(t *translator, prefix string, _ part) (string, string, error) {
+	headers := t.c.list(prefix + "headers")
+	if len(headers) == 0 {
+		return "", "", fmt.Errorf("headers is required")
+	}
+	lines := make([]string, len(headers))
+	for i, h := range headers {
+		lines[i] = fmt.Sprintf("meta %s = deleted()", bloblangString(h))
+	}
+	return strings.Join(lines, "\n"), "Removes headers " + strings.Join(headers, ", ") + ".", nil
+}
+
+func headerFrom(t *translator, prefix string, p part) (string, string, error) {
+	fields := t.c.list(prefix + "fields")
+	headers := t.c.list(prefix + "headers")
+	if len(fields) == 0 || len(fields) != len(headers) {
+		return "", "", fmt.Errorf("fields and headers must be non-empty lists of the same length")
+	}
+	t.fieldSyntax(prefix, fields...)
+	operation := strings.ToLower(t.c.str(prefix+"operation", ""))
+	if operation != "copy" && operation != "move" {
+		return "", "", fmt.Errorf("operation must be copy or move, not %q", operation)
+	}
+	t.c.get(prefix + "replace.null.with.default")
+	body := []string{p.requireObject("HeaderFrom" + p.variant)}
+	var notes []string
+	for i, f := range fields {
+		body = append(body, fmt.Sprintf("meta %s = %s", bloblangString(headers[i]), p.field(f)))
+		notes = append(notes, f+" to header "+headers[i])
+	}
+	if operation == "move" {
+		body = append(body, fmt.Sprintf("let %s = %s.filter(kv -> !%s.contains(kv.key))", p.name, p.ref(), stringList(fields)), p.write())
+	}
+	// Kafka Connect requires the part to be a Map, so null fails too.
+	comment := fmt.Sprintf("Copies fields of the %s to headers: %s.", p.name, strings.Join(notes, ", "))
+	if operation == "move" {
+		comment = fmt.Sprintf("Moves fields of the %s to headers (removing them from the %s): %s.", p.name, p.name, strings.Join(notes, ", "))
+	}
+	return onPart(p, false, body...), comment, nil
+}
+
+// errUntranslatable marks a transform that is valid but cannot be
+// translated: it becomes an omission, not a failure.
+type errUntranslatable struct{ err error }
+
+func (e errUntranslatable) Error() string { return e.err.Error() }
+func (e errUntranslatable) Unwrap() error { return e.err }

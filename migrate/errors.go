@@ -1,0 +1,96 @@
+package migrate
+
+import (
+	"fmt"
+	"gopkg.in/yaml.v3"
+	"strings"
+)
+
+// Kafka Connect's dead-letter context headers that have an equivalent here
+// (task id, stage, class names and stack trace do not).
+var contextHeaders = []struct{ name, expr string }{
+	{"__connect.errors.topic", "@kafka_topic"},
+	{"__connect.errors.partition", "@kafka_partition"},
+	{"__connect.errors.offset", "@kafka_offset"},
+	{"__connect.errors.exception.message", "error()"},
+}
+
+// errorHandling wraps the main output according to errors.tolerance and the
+// dead-letter queue settings, so that a record a transform failed on is
+// treated as Kafka Connect would treat it.
+func (t *translator) errorHandling(main *yaml.Node) (*yaml.Node, string, error) {
+	tolerance := strings.ToLower(t.c.str("errors.tolerance", "none"))
+	dlq := t.c.str("errors.deadletterqueue.topic.name", "")
+	contextHeadersOn := t.c.str("errors.deadletterqueue.context.headers.enable", "false") == "true"
+	logOn := t.c.str("errors.log.enable", "false") == "true"
+	logMessages := t.c.str("errors.log.include.messages", "false") == "true"
+	// Retries apply to retriable failures (of the external system); an SMT
+	// fails the same way every time, so these change nothing here.
+	t.c.get("errors.retry.timeout")
+	t.c.get("errors.retry.delay.max.ms")
+	t.c.get("errors.deadletterqueue.topic.replication.factor")
+
+	switch tolerance {
+	case "none":
+		return component("reject_errored", main, ""),
+			"errors.tolerance=none (the default): Kafka Connect stops the task on a record a transform\n" +
+				"fails on, and the record is read again after a restart. Here such a record is rejected\n" +
+				"(not acknowledged): the input delivers it again, and its offset is never committed, so it\n" +
+				"is retried rather than lost.", nil
+	case "all":
+	default:
+		return nil, "", t.c.invalidf("errors.tolerance", "%q is neither none nor all", tolerance)
+	}
+
+	logLine := fmt.Sprintf("connector %s: a transform failed on the record from topic ${! @kafka_topic } partition ${! @kafka_partition } offset ${! @kafka_offset }: ${! error() }", t.c.Name)
+	if logMessages {
+		logLine += "; record: ${! content() }"
+	}
+	logProc := component("log", newObj().
+		set("level", str("ERROR"), "").
+		set("message", str(logLine), "").node, "")
+
+	if dlq != "" && !t.sink {
+		t.omit("errors.deadletterqueue.topic.name", "a dead-letter queue is for sink connectors only (Kafka Connect ignores it for sources); errored records are dropped with a log")
+		dlq = ""
+	}
+	if dlq == "" {
+		t.c.get("errors.deadletterqueue.context.headers.enable")
+		errored := newObj().
+			set("drop", emptyObj(), "").
+			set("processors", seq(logProc), "")
+		return t.outputSwitch(errored.node, main), "errors.tolerance=all: Kafka Connect skips a record a transform fails on. Here it is\n" +
+			"dropped (acknowledged, so its offset is committed) after an ERROR log line.", nil
+	}
+
+	var procs []*yaml.Node
+	if logOn {
+		procs = append(procs, logProc)
+	}
+	comment := fmt.Sprintf("errors.tolerance=all with a dead-letter queue: a record a transform fails on goes to\n"+
+		"topic %s, as it was when the transform failed (Kafka Connect writes the record as\n"+
+		"consumed: earlier transforms' changes are kept here).", dlq)
+	if contextHeadersOn {
+		var lines []string
+		for _, h := range contextHeaders {
+			lines = append(lines, fmt.Sprintf("meta %s = %s", bloblangString(h.name), h.expr))
+		}
+		lines = append(lines, fmt.Sprintf("meta %s = %s", bloblangString("__connect.errors.connector.name"), bloblangString(t.c.Name)))
+		procs = append(procs, component("mapping", bloblang(strings.Join(lines, "\n")), ""))
+		comment += "\nContext headers: Kafka Connect's __connect.errors.* names; no task id, stage, class\nnames or stack trace."
+	}
+	dlqOut := newObj().set("kafka_franz", t.kafkaOutputFields(str(dlq)).node, "")
+	if len(procs) > 0 {
+		dlqOut.set("processors", seq(procs...), "")
+	}
+	return t.outputSwitch(dlqOut.node, main), comment, nil
+}
+
+// outputSwitch sends errored messages to one output and the rest to main.
+func (t *translator) outputSwitch(errored, main *yaml.Node) *yaml.Node {
+	cases := seq(
+		newObj().set("check", str("errored()"), "").set("output", errored, "").node,
+		newObj().set("output", main, "").node,
+	)
+	return component("switch", newObj().set("cases", cases, "").node, "")
+}

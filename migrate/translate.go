@@ -1,0 +1,331 @@
+package migrate
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Omission is a part of the connector configuration the translation did not
+// carry over, with why.
+type Omission struct {
+	// Property is the property (or property prefix) concerned.
+	Property string
+	// Reason says what was left out and why.
+	Reason string
+}
+
+// String is "property: reason".
+func (o Omission) String() string { return o.Property + ": " + o.Reason }
+
+// Result is a translated connector.
+type Result struct {
+	// YAML is the Benthos config, omissions listed in its head comment.
+	YAML []byte
+	// Omissions lists what was not translated; empty means all of it was.
+	Omissions []Omission
+}
+
+// translator holds the state of one translation.
+type translator struct {
+	c         *Connector
+	class     string
+	sink      bool
+	omissions []Omission
+}
+
+// omit records something not translated.
+func (t *translator) omit(property, format string, args ...any) {
+	t.omissions = append(t.omissions, Omission{Property: property, Reason: fmt.Sprintf(format, args...)})
+}
+
+// reportUnusedUnder lists the properties under prefix nothing read.
+func (t *translator) reportUnusedUnder(prefix, owner string) {
+	for _, k := range t.c.withPrefix(prefix) {
+		if !t.c.used[k] {
+			t.c.used[k] = true
+			t.omit(k, "unknown property of %s, not translated", owner)
+		}
+	}
+}
+
+// step is one transform of the chain, translated.
+type step struct {
+	comment string
+	proc    *yaml.Node // the processor
+	wasm    *obj       // the wasm_smt fields, when it is one (its check goes there)
+	cond    string     // the predicate's condition, "" when unconditional
+}
+
+// Translate turns a connector configuration into a Benthos config. An error
+// means the configuration is invalid (Kafka Connect would refuse it too);
+// what is valid but not translatable is in Result.Omissions.
+func Translate(c *Connector) (*Result, error) {
+	t := &translator{c: c}
+	t.class = canonicalConnector(normalizeClass(c.str("connector.class", "")))
+	if t.class == "" {
+		return nil, errors.New("connector.class is missing")
+	}
+	t.sink = isSink(c, t.class)
+	c.get("tasks.max") // parallelism: pipeline threads and more processes in the group (docs/MIGRATION.md)
+	c.get("config.action.reload")
+
+	input, output, inputProcs, err := t.connectorIO()
+	if err != nil {
+		return nil, err
+	}
+	t.converters()
+	steps, err := t.transforms()
+	if err != nil {
+		return nil, err
+	}
+	output, outputComment, err := t.errorHandling(output)
+	if err != nil {
+		return nil, err
+	}
+	t.leftovers()
+
+	if len(inputProcs) > 0 {
+		input.Content = append(input.Content, str("processors"), seq(inputProcs...))
+	}
+	doc := newObj().set("input", input, "")
+	if procs := renderSteps(steps); procs != nil {
+		doc.set("pipeline", newObj().set("processors", procs, "").node,
+			"The transforms chain ("+strings.Join(c.list("transforms"), ", ")+"), in order.")
+	}
+	doc.set("output", output, outputComment)
+	out, err := render(doc.node, t.head())
+	if err != nil {
+		return nil, err
+	}
+	return &Result{YAML: out, Omissions: t.omissions}, nil
+}
+
+// head is the comment at the top of the YAML.
+func (t *translator) head() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Migrated by `benthos-wasm migrate kafka-connect` from %s.\n", t.c.File)
+	fmt.Fprintf(&b, "Connector %q: %s\n", t.c.Name, t.class)
+	b.WriteString("Brokers come from KAFKA_BROKERS (default 127.0.0.1:9092). See docs/MIGRATION.md.\n")
+	if len(t.omissions) == 0 {
+		b.WriteString("Everything was translated.")
+		return b.String()
+	}
+	b.WriteString("NOT TRANSLATED (review before use):\n")
+	for _, o := range t.omissions {
+		b.WriteString("  - " + o.String() + "\n")
+	}
+	return b.String()
+}
+
+// transforms translates the transforms chain in order.
+func (t *translator) transforms() ([]step, error) {
+	var steps []step
+	for _, alias := range t.c.list("transforms") {
+		prefix := "transforms." + alias + "."
+		class := normalizeClass(t.c.str(prefix+"type", ""))
+		if class == "" {
+			return nil, t.c.invalidf("transforms", "transform %q has no %stype", alias, prefix)
+		}
+		s, err := t.transform(alias, prefix, class)
+		if err != nil {
+			return nil, err
+		}
+		steps = append(steps, s)
+		t.reportUnusedUnder(prefix, "transform "+alias+" ("+class+")")
+	}
+	// Predicates no transform uses are harmless, as in Kafka Connect.
+	for _, k := range t.c.withPrefix("predicates.") {
+		t.c.get(k)
+	}
+	t.c.get("predicates")
+	return steps, nil
+}
+
+// transform translates one transform with its predicate.
+func (t *translator) transform(alias, prefix, class string) (step, error) {
+	title := fmt.Sprintf("transforms.%s: %s", alias, class)
+	todo := func(reason string) step {
+		return step{comment: title + "\nTODO: not translated: " + reason, proc: component("noop", emptyObj(), "")}
+	}
+
+	var cond, condDesc string
+	if predicate := t.c.str(prefix+"predicate", ""); predicate != "" {
+		var ok bool
+		var err error
+		cond, condDesc, ok, err = t.predicateCondition(alias, predicate)
+		if err != nil {
+			return step{}, err
+		}
+		if !ok {
+			return todo("its predicate " + predicate + " is not translated"), nil
+		}
+		if t.c.str(prefix+"negate", "false") == "true" {
+			cond, condDesc = negated(cond), "not ("+condDesc+")"
+		}
+	} else if t.c.has(prefix + "negate") {
+		t.c.get(prefix + "negate")
+	}
+
+	s := step{cond: cond}
+	var comment string
+	if class == wasmTransformerClass {
+		fields, c, err := t.wasmSMT(prefix)
+		if err != nil {
+			return step{}, t.c.invalidf(prefix+"type", "%v", err)
+		}
+		s.wasm, s.proc, comment = fields, component("wasm_smt", fields.node, ""), c
+	} else {
+		smt, p, ok := builtinFor(class)
+		if !ok {
+			t.omit(prefix+"type", "SMT class %s is not translated (a noop stands in its place)", class)
+			for _, k := range t.c.withPrefix(prefix) {
+				t.c.get(k)
+			}
+			return todo("SMT class " + class + " has no translation"), nil
+		}
+		mapping, c, err := smt(t, prefix, p)
+		var untranslatable errUntranslatable
+		switch {
+		case errors.As(err, &untranslatable):
+			t.omit(prefix+"type", "%v", untranslatable.err)
+			return todo(untranslatable.Error()), nil
+		case err != nil:
+			return step{}, t.c.invalidf(prefix+"type", "%s: %v", class, err)
+		}
+		s.proc, comment = component("mapping", bloblang(mapping), ""), c
+	}
+	s.comment = title + "\n" + comment
+	if cond != "" {
+		s.comment += "\nOnly where predicate " + t.c.str(prefix+"predicate", "") + " says so: " + condDesc + "."
+	}
+	return s, nil
+}
+
+// renderSteps lays out the chain: a predicate becomes wasm_smt's check, or a
+// switch case around a mapping; a chain of several runs in a try, which
+// stops at the first transform that fails on a record, as Kafka Connect's
+// chain does.
+func renderSteps(steps []step) *yaml.Node {
+	if len(steps) == 0 {
+		return nil
+	}
+	procs := make([]*yaml.Node, len(steps))
+	for i, s := range steps {
+		proc := s.proc
+		switch {
+		case s.cond != "" && s.wasm != nil:
+			s.wasm.set("check", str(s.cond), "")
+		case s.cond != "":
+			proc = component("switch", seq(newObj().
+				set("check", str(s.cond), "").
+				set("processors", seq(proc), "").node), "")
+		}
+		proc.HeadComment = commentText(s.comment)
+		procs[i] = proc
+	}
+	if len(procs) == 1 {
+		return seq(procs...)
+	}
+	try := component("try", seq(procs...), "")
+	try.HeadComment = commentText("try: a record a transform fails on skips the rest of the chain, as in Kafka Connect.")
+	return seq(try)
+}
+
+// Converter classes that read and write what the pipeline works on.
+const (
+	byteArrayConverter    = "org.apache.kafka.connect.converters.ByteArrayConverter"
+	stringConverter       = "org.apache.kafka.connect.storage.StringConverter"
+	jsonConverter         = "org.apache.kafka.connect.json.JsonConverter"
+	simpleHeaderConverter = "org.apache.kafka.connect.storage.SimpleHeaderConverter"
+)
+
+// converters checks the connector's converters: the pipeline works on the
+// raw key and value, JSON for the SMTs, so bytes, string and schemaless
+// JSON need nothing; anything else (Avro, Protobuf, JSON with a schema
+// envelope) is not translated.
+func (t *translator) converters() {
+	for _, p := range []string{"key", "value"} {
+		prop := p + ".converter"
+		class := normalizeClass(t.c.str(prop, ""))
+		switch class {
+		case "", byteArrayConverter, stringConverter:
+		case jsonConverter:
+			if t.c.str(prop+".schemas.enable", "true") != "false" {
+				t.omit(prop+".schemas.enable", "JsonConverter with schemas (the default) wraps each %s in a {\"schema\", \"payload\"} envelope; the pipeline reads the JSON as it is, envelope included (set it to false if the data has none)", p)
+			}
+		default:
+			t.omit(prop, "converter %s is not translated: the %s is the record's raw bytes here", class, p)
+		}
+		for _, k := range t.c.withPrefix(prop + ".") {
+			t.c.get(k) // settings of the converter, covered by the line above
+		}
+	}
+	switch class := normalizeClass(t.c.str("header.converter", "")); class {
+	case "", simpleHeaderConverter, stringConverter, byteArrayConverter, jsonConverter:
+	default:
+		t.omit("header.converter", "converter %s is not translated: headers are the raw bytes here", class)
+	}
+	for _, k := range t.c.withPrefix("header.converter.") {
+		t.c.get(k)
+	}
+}
+
+// leftovers reports every property nothing read. For a connector that is
+// not translated they are its external system's settings, listed together
+// by name only (they may hold credentials).
+func (t *translator) leftovers() {
+	var connectorSettings []string
+	translated := t.class == fileSinkClass || t.class == fileSourceClass
+	for _, k := range t.c.unused() {
+		switch {
+		case strings.HasPrefix(k, "consumer.override.") || strings.HasPrefix(k, "producer.override.") || strings.HasPrefix(k, "admin.override."):
+			t.omit(k, "client overrides are not translated; set the matching kafka_franz field")
+		case strings.HasPrefix(k, "topic.creation."):
+			t.omit(k, "topic creation settings are not translated; kafka_franz creates missing topics with the broker's defaults")
+		case strings.HasPrefix(k, "errors."):
+			t.omit(k, "unknown error-handling property, not translated")
+		case translated:
+			t.omit(k, "unknown property of %s, not translated", t.class)
+		default:
+			connectorSettings = append(connectorSettings, k)
+		}
+	}
+	if len(connectorSettings) > 0 {
+		sort.Strings(connectorSettings)
+		t.omit("connector.class", "%s is not translated (a placeholder stands in for it); its settings: %s", t.class, strings.Join(connectorSettings, ", "))
+	} else if !translated {
+		t.omit("connector.class", "%s is not translated (a placeholder stands in for it)", t.class)
+	}
+}
+
+// Run loads and translates the connector configuration in a file; errors
+// name the file.
+func Run(path string) (*Result, error) {
+	c, err := Load(path)
+	if err != nil {
+		return nil, err
+	}
+	res, err := Translate(c)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return res, nil
+}
+
+// Report is the list of omissions as printed on standard error, "" when
+// everything was translated.
+func (r *Result) Report(path string) string {
+	if len(r.Omissions) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: translated with %d omission(s):\n", path, len(r.Omissions))
+	for _, o := range r.Omissions {
+		b.WriteString("  - " + o.String() + "\n")
+	}
+	return b.String()
+}
