@@ -201,32 +201,16 @@ func (p *wasmSMT) ProcessBatch(ctx context.Context, batch service.MessageBatch) 
 	w.inst.Bind(ctx)
 	var out service.MessageBatch // nil until the batch changes shape
 	for i, msg := range batch {
-		if check != nil {
-			if run, err := runsOn(check, i); err != nil || !run {
-				if err != nil {
-					msg.SetError(fmt.Errorf("wasm_smt: %w", err))
-					counts.failed(kindCheck)
-				} else {
-					counts.skipped++
-				}
-				if out != nil {
-					out = append(out, msg)
-				}
-				continue
+		if check != nil && !passes(check, i, msg, &counts) {
+			if out != nil {
+				out = append(out, msg)
 			}
+			continue
 		}
 		counts.calls++
 		w.rec.reset(msg)
 		span := p.startSpan(msg)
-		timed := w.timeNextCall()
-		var start time.Time
-		if timed {
-			start = time.Now()
-		}
-		callErr := w.inst.Call(w.rec)
-		if timed {
-			p.metrics.latency.Timing(time.Since(start).Nanoseconds(), p.metrics.labels...)
-		}
+		callErr := p.call(w)
 		if callErr == nil {
 			outcome := w.rec.outcome()
 			counts.succeeded(w.rec)
@@ -271,6 +255,33 @@ func (p *wasmSMT) ProcessBatch(ctx context.Context, batch service.MessageBatch) 
 	}
 	w.pool.put(w)
 	return []service.MessageBatch{orInput(out, batch)}, nil
+}
+
+// call runs the guest function on the worker's record, timing one call in
+// latencySampling.
+func (p *wasmSMT) call(w *worker) error {
+	if !w.timeNextCall() {
+		return w.inst.Call(w.rec)
+	}
+	start := time.Now()
+	err := w.inst.Call(w.rec)
+	p.metrics.latency.Timing(time.Since(start).Nanoseconds(), p.metrics.labels...)
+	return err
+}
+
+// passes tells whether message i passes check, so the function runs on it.
+// A message whose check fails to evaluate is flagged with the error and does
+// not pass; one that does not pass is counted as skipped.
+func passes(check *service.MessageBatchBloblangExecutor, i int, msg *service.Message, counts *batchCounts) bool {
+	run, err := runsOn(check, i)
+	switch {
+	case err != nil:
+		msg.SetError(fmt.Errorf("wasm_smt: %w", err))
+		counts.failed(kindCheck)
+	case !run:
+		counts.skipped++
+	}
+	return run
 }
 
 // runsOn evaluates check for message i: whether the function runs on it.
