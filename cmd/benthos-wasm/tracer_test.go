@@ -12,35 +12,6 @@ import (
 	"github.com/benthos-wasm/benthos-wasm/oteltracer/otlptest"
 )
 
-// tracedSpan is a span's name and attributes as a collector received it.
-type tracedSpan struct {
-	Name       string
-	Attributes map[string]string
-}
-
-// tracedSpans returns every span the receivers got, in arrival order per
-// receiver, with its name and attributes: what a test asserts on.
-func tracedSpans(receivers ...*otlptest.Receiver) []tracedSpan {
-	var out []tracedSpan
-	for _, r := range receivers {
-		for _, s := range r.Spans() {
-			out = append(out, tracedSpan{Name: s.Name, Attributes: s.Attributes})
-		}
-	}
-	return out
-}
-
-// spansNamed returns the spans with the given name.
-func spansNamed(spans []tracedSpan, name string) []tracedSpan {
-	var out []tracedSpan
-	for _, s := range spans {
-		if s.Name == name {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 func TestTracerSendsWasmSMTSpansFromTheBinary(t *testing.T) {
 	module := filepath.Join(repoRoot, "testdata", "wasm", "rust.wasm")
 	_, err := os.Stat(module)
@@ -83,9 +54,9 @@ tracer:
 	require.NoError(t, err, out)
 
 	for name, recv := range map[string]*otlptest.Receiver{"http": httpRecv, "grpc": grpcRecv} {
-		spans := spansNamed(tracedSpans(recv), "wasm_smt")
+		spans := recv.Named("wasm_smt")
 		require.Len(t, spans, 3, "%s collector: wasm_smt spans among %v", name, recv.Names())
-		for _, s := range recv.Named("wasm_smt") {
+		for _, s := range spans {
 			assert.Equal(t, "benthos-wasm-tracer-test", s.Resource["service.name"], name)
 			assert.Equal(t, "test", s.Resource["deployment.environment"], name)
 			assert.Equal(t, Version, s.Resource["service.version"], name)
