@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/benthos-wasm/benthos-wasm/internal/testutil"
 )
 
 func TestDevBrokerCreatesTopicsWithPartitions(t *testing.T) {
@@ -51,7 +53,7 @@ func TestDevBrokerDefaultsToOnePartition(t *testing.T) {
 }
 
 func TestDevBrokerListensOnTheGivenPort(t *testing.T) {
-	port := freePort(t)
+	port := testutil.FreePort(t)
 	b, err := StartDevBroker(DevBrokerConfig{Port: port})
 	require.NoError(t, err)
 	t.Cleanup(b.Close)

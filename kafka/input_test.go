@@ -3,7 +3,6 @@ package kafka
 import (
 	"context"
 	"fmt"
-	"net"
 	"strconv"
 	"sync"
 	"testing"
@@ -14,6 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/benthos-wasm/benthos-wasm/internal/testutil"
 )
 
 func TestInputCheckpointLimitPausesAPartition(t *testing.T) {
@@ -154,18 +155,9 @@ kafka_franz:
 	assert.ElementsMatch(t, []string{"1:0", "1:1", "1:2", "2:1", "2:2"}, got)
 }
 
-// freePort returns a loopback port that was free a moment ago.
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 func TestInputSurvivesABrokerRestart(t *testing.T) {
 	// A broker that keeps its log on disk, restarted on the same port.
-	dir, port := t.TempDir(), freePort(t)
+	dir, port := t.TempDir(), testutil.FreePort(t)
 	start := func() *kfake.Cluster {
 		c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(port), kfake.DataDir(dir),
 			kfake.SeedTopics(1, "restart"), kfake.AllowAutoTopicCreation())

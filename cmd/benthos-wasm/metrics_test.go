@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -13,17 +12,9 @@ import (
 	"github.com/prometheus/common/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-// freeLoopbackAddr returns a loopback address with a port free right now.
-func freeLoopbackAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
-	return addr
-}
+	"github.com/benthos-wasm/benthos-wasm/internal/testutil"
+)
 
 // scrapeMetrics fetches and parses the Prometheus page at addr.
 func scrapeMetrics(t *testing.T, addr string) map[string]*dto.MetricFamily {
@@ -83,7 +74,7 @@ func samples(t *testing.T, families map[string]*dto.MetricFamily, name string, w
 // Records posted to a running pipeline show up in the scrape: Benthos's own
 // metrics and every wasm_smt metric, counted by processor and outcome.
 func TestPrometheusScrapeCountsWhatWasSentAndWhatFailed(t *testing.T) {
-	addr := freeLoopbackAddr(t)
+	addr := fmt.Sprintf("127.0.0.1:%d", testutil.FreePort(t))
 	const module = "./testdata/wasm/rust.wasm"
 	config := writeConfig(t, fmt.Sprintf(`
 http:

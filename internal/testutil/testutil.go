@@ -1,5 +1,6 @@
 // Package testutil holds helpers that tests of several packages share:
-// comparing JSON texts as values, and a buffer safe for concurrent writers.
+// comparing JSON texts as values, a buffer safe for concurrent writers, and
+// a free loopback port.
 package testutil
 
 import (
