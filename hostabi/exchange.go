@@ -2,83 +2,201 @@ package hostabi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/tetratelabs/wazero/api"
 )
 
-// exchange is the one place where bytes cross between the host and one guest
-// instance. It holds the record of the call in progress and turns every
-// host-side failure into an abandoned call with a HostFunctionError.
-type exchange struct {
-	function   string // the guest function being called, for errors
+// Exchange is the one place where bytes cross between the host and one
+// guest instance. Host functions read and write guest memory only through
+// it, so every access is bounds-checked and counted against the limits, and
+// every refusal abandons the call with a typed error.
+type Exchange struct {
 	mem        api.Memory
-	alloc      api.Function
+	alloc      api.Function // the guest's allocator, for Give
+	allocName  string
 	allocStack []uint64
-	opts       *options // the module's params and log
+	bound      context.Context // the context of calls without a timeout
+	limits     Limits
+	state      any // the ABI's state of the instance
 
-	names   []string // scratch for get_header_names
-	scratch []byte   // scratch for get_header_names
-
-	rec        Record // the record of the call in progress
-	importName string // the host function running, for errors
-	failure    error  // why the host abandoned the call, if it did
-	hostCalls  int    // host function calls so far in this call
-	callBytes  int64  // bytes moved so far in this call
+	ctx        context.Context // what the caller of Call passed
+	hostCtx    context.Context // what wazero passed the running host function
+	function   string          // the guest function being called, for errors
+	importName string          // the host function running, for errors
+	failure    error           // why the host abandoned the call, if it did
+	hostCalls  int             // host function calls so far in this call
+	callBytes  int64           // bytes moved so far in this call
 }
 
-// begin readies the exchange for a call over rec.
-func (x *exchange) begin(rec Record) {
-	x.rec, x.failure, x.hostCalls, x.callBytes = rec, nil, 0, 0
-}
+type exchangeKey struct{}
 
 // abandon is the panic value that unwinds a guest call after a host failure.
 // wazero turns a host function's panic into an error returned by the call.
 type abandon struct{}
 
-// fail records why the call is abandoned and unwinds the guest.
-func (x *exchange) fail(err error) {
+func (x *Exchange) begin(ctx context.Context, function string) {
+	x.ctx, x.function, x.failure, x.hostCalls, x.callBytes = ctx, function, nil, 0, 0
+}
+
+// end forgets the caller's context, so it is not kept alive by the instance.
+func (x *Exchange) end() { x.ctx, x.hostCtx = nil, nil }
+
+// goFunction wraps a host function for wazero: it finds the exchange of the
+// calling instance and counts the call against the limit.
+func (f HostFunction) goFunction() api.GoModuleFunc {
+	return func(ctx context.Context, _ api.Module, stack []uint64) {
+		x := ctx.Value(exchangeKey{}).(*Exchange)
+		x.hostCtx = ctx
+		x.importName = f.Name
+		x.countCall()
+		f.Run(x, stack)
+	}
+}
+
+// State returns the ABI's state of the instance (Instance.SetState).
+func (x *Exchange) State() any { return x.state }
+
+// Context returns the context the running call was given.
+func (x *Exchange) Context() context.Context {
+	if x.ctx == nil {
+		return context.Background()
+	}
+	return x.ctx
+}
+
+// Fail abandons the running call: it returns a *HostFunctionError naming the
+// running host function with err. Fail does not return.
+func (x *Exchange) Fail(err error) {
 	x.failure = &HostFunctionError{Function: x.function, Import: x.importName, Err: err}
 	panic(abandon{})
 }
 
-// read returns a view of guest memory; the caller copies what it keeps.
-func (x *exchange) read(ptr, length uint32) []byte {
-	x.countBytes(int(length))
+// Read returns length bytes of guest memory at ptr, counted against
+// Limits.CallBytes. The result is a view, valid until the guest runs again
+// or memory grows: copy what you keep. Outside guest memory, the call fails.
+func (x *Exchange) Read(ptr, length uint32) []byte {
+	x.countBytes(int64(length))
 	b, ok := x.mem.Read(ptr, length)
 	if !ok {
-		x.fail(fmt.Errorf("the guest passed %d bytes at offset %d, outside its memory of %d bytes",
+		x.Fail(fmt.Errorf("the guest passed %d bytes at offset %d, outside its memory of %d bytes",
 			length, ptr, x.mem.Size()))
 	}
 	return b
 }
 
-// give copies b into a buffer the guest allocates with its alloc export, and
-// returns the packed pointer and length the getter returns to the guest.
-func (x *exchange) give(ctx context.Context, b []byte, err error) uint64 {
-	if err != nil {
-		x.fail(err)
+// Write copies b into guest memory at ptr, counted against
+// Limits.CallBytes. Outside guest memory, the call fails.
+func (x *Exchange) Write(ptr uint32, b []byte) {
+	x.countBytes(int64(len(b)))
+	if !x.mem.Write(ptr, b) {
+		x.Fail(fmt.Errorf("%d bytes at offset %d are outside the guest's memory of %d bytes",
+			len(b), ptr, x.mem.Size()))
 	}
+}
+
+// WriteUint32 and the other fixed-size writes store a little-endian value
+// at ptr, as Wasm lays numbers out. Outside guest memory, the call fails.
+func (x *Exchange) WriteUint32(ptr, v uint32) {
+	x.countBytes(4)
+	if !x.mem.WriteUint32Le(ptr, v) {
+		x.Fail(fmt.Errorf("4 bytes at offset %d are outside the guest's memory of %d bytes", ptr, x.mem.Size()))
+	}
+}
+
+// WriteUint64 stores a little-endian uint64 at ptr.
+func (x *Exchange) WriteUint64(ptr uint32, v uint64) {
+	x.countBytes(8)
+	if !x.mem.WriteUint64Le(ptr, v) {
+		x.Fail(fmt.Errorf("8 bytes at offset %d are outside the guest's memory of %d bytes", ptr, x.mem.Size()))
+	}
+}
+
+// Give copies b into a buffer the guest allocates with its allocator
+// (InstanceConfig.Allocator), and returns the buffer's offset. The call
+// fails when the allocator traps or returns a buffer outside guest memory.
+func (x *Exchange) Give(b []byte) uint32 {
 	length := uint32(len(b))
-	if uint64(length) != uint64(len(b)) || length&errorBit != 0 {
-		x.fail(fmt.Errorf("%d bytes do not fit the ABI's 31-bit length", len(b)))
+	if uint64(length) != uint64(len(b)) {
+		x.Fail(fmt.Errorf("%d bytes do not fit a 32-bit length", len(b)))
 	}
-	x.countBytes(len(b))
+	if x.alloc == nil {
+		x.Fail(errors.New("the ABI gives the guest bytes, but no allocator was configured"))
+	}
+	x.countBytes(int64(len(b)))
 	x.allocStack[0] = uint64(length)
-	if callErr := x.alloc.CallWithStack(ctx, x.allocStack); callErr != nil {
-		x.fail(fmt.Errorf("the guest's %s(%d) failed: %s", ExportAlloc, length, firstLine(callErr.Error())))
+	// The allocator runs inside the guest call, in its context, which
+	// carries the exchange and the timeout.
+	if err := x.alloc.CallWithStack(x.hostCtx, x.allocStack); err != nil {
+		x.Fail(fmt.Errorf("the guest's %s(%d) failed: %s", x.allocName, length, firstLine(err.Error())))
 	}
 	ptr := uint32(x.allocStack[0])
 	if !x.mem.Write(ptr, b) {
-		x.fail(fmt.Errorf("the guest's %s(%d) returned offset %d, outside its memory of %d bytes",
-			ExportAlloc, length, ptr, x.mem.Size()))
+		x.Fail(fmt.Errorf("the guest's %s(%d) returned offset %d, outside its memory of %d bytes",
+			x.allocName, length, ptr, x.mem.Size()))
 	}
-	return pack(ptr, length)
+	return ptr
 }
 
-type exchangeKey struct{}
+// MemorySize returns the size of guest memory in bytes.
+func (x *Exchange) MemorySize() uint32 { return x.mem.Size() }
 
-// exchangeFrom finds the exchange of the instance whose call is running.
-func exchangeFrom(ctx context.Context) *exchange {
-	return ctx.Value(exchangeKey{}).(*exchange)
+// HostCalls returns the host function calls made so far in the running call.
+func (x *Exchange) HostCalls() int { return x.hostCalls }
+
+// CallBytes returns the bytes moved so far in the running call.
+func (x *Exchange) CallBytes() int64 { return x.callBytes }
+
+// countCall counts one host function call against the limit.
+func (x *Exchange) countCall() {
+	x.hostCalls++
+	if max := x.limits.HostCalls; max > 0 && x.hostCalls > max {
+		x.stop(LimitHostCalls, int64(max), fmt.Sprintf("it made more than %d host function calls", max))
+	}
+}
+
+// countBytes counts bytes crossing between host and guest against the limit.
+func (x *Exchange) countBytes(n int64) {
+	x.callBytes += n
+	if max := x.limits.CallBytes; max > 0 && x.callBytes > max {
+		x.stop(LimitCallBytes, max, fmt.Sprintf("it moved more than %d bytes between host and guest", max))
+	}
+}
+
+// stop abandons the call for passing a limit.
+func (x *Exchange) stop(limit Limit, max int64, detail string) {
+	x.failure = &LimitError{Function: x.function, Limit: limit, Max: max, Detail: detail}
+	panic(abandon{})
+}
+
+// RunHostFunction runs f as a guest calling it would, but without a guest
+// call around it, and returns the error that would abandon the guest's
+// call (nil when f succeeded). It is for tests of an ABI's host functions:
+// counts and limits accumulate as within one call until the next Call.
+func (x *Exchange) RunHostFunction(f HostFunction, stack []uint64) (err error) {
+	x.failure, x.hostCtx = nil, x.bound
+	defer func() {
+		if v := recover(); v != nil {
+			if _, ok := v.(abandon); !ok {
+				panic(v)
+			}
+			err = x.failure
+		}
+	}()
+	x.importName = f.Name
+	x.countCall()
+	f.Run(x, stack)
+	return nil
+}
+
+// Copy returns a copy of length bytes of guest memory at ptr, for the host
+// to read what a guest function returned, outside host functions (where
+// Read would abandon a call). Outside guest memory it returns an error.
+func (x *Exchange) Copy(ptr, length uint32) ([]byte, error) {
+	b, ok := x.mem.Read(ptr, length)
+	if !ok {
+		return nil, fmt.Errorf("%d bytes at offset %d are outside the guest's memory of %d bytes", length, ptr, x.mem.Size())
+	}
+	return append([]byte(nil), b...), nil
 }

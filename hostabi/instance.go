@@ -2,142 +2,182 @@ package hostabi
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
-	"reflect"
+	"sort"
 
-	"github.com/tetratelabs/wazero/sys"
-
+	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/sys"
 )
+
+// InstanceConfig says how the ABI starts an instance.
+type InstanceConfig struct {
+	// Start lists exports to run once, in order, when present (for example
+	// "_initialize" of a WASI reactor). Absent ones are skipped.
+	Start []string
+	// Allocator is the export (i32) -> (i32) that Exchange.Give asks for
+	// guest buffers; empty when the ABI never gives the guest bytes that way.
+	Allocator string
+}
 
 // Instance is one instantiated guest module. It serves one goroutine at a time.
 type Instance struct {
-	module       *Module
-	mod          api.Module
-	fn           api.Function // looked up once: each lookup builds a call engine
-	dealloc      api.Function
-	stack        []uint64 // reused by every call, so a call allocates nothing
-	deallocStack []uint64
-	x            *exchange
-	bound        context.Context // carries x to the host functions
-	boundFrom    context.Context // the context bound was made from
-	stdout       *lineWriter
-	stderr       *lineWriter
-	broken       bool
+	module *Module
+	mod    api.Module
+	x      *Exchange
+	// bound is the context of calls without a timeout, made once: it
+	// carries x to the host functions, and wazero watches no context then.
+	bound          context.Context
+	stdout, stderr *lineWriter
+	broken         bool
 }
 
-func newInstance(m *Module, mod api.Module, stdout, stderr *lineWriter) *Instance {
-	in := &Instance{
-		module:       m,
-		mod:          mod,
-		fn:           mod.ExportedFunction(m.function),
-		dealloc:      mod.ExportedFunction(ExportDealloc),
-		stack:        make([]uint64, 1),
-		deallocStack: make([]uint64, 2),
-		stdout:       stdout,
-		stderr:       stderr,
-		x: &exchange{
-			function:   m.function,
-			mem:        mod.Memory(),
-			alloc:      mod.ExportedFunction(ExportAlloc),
-			allocStack: make([]uint64, 1),
-			opts:       &m.opts,
-		},
+// Instantiate makes a new instance and runs cfg.Start. WASI guests get no
+// files, arguments or network, the environment of WithEnvironment, real
+// clocks and randomness, and their stdout and stderr go to the guest output.
+func (m *Module) Instantiate(ctx context.Context, cfg InstanceConfig) (*Instance, error) {
+	if ctx == nil {
+		ctx = context.Background()
 	}
-	in.Bind(context.Background())
-	return in
-}
-
-// Bind makes ctx the context of the calls that follow. Binding once per batch
-// rather than once per call keeps calls free of allocations, and binding the
-// same context again (a pipeline thread passes the same one to every batch)
-// allocates nothing.
-func (in *Instance) Bind(ctx context.Context) {
-	if sameContext(ctx, in.boundFrom) {
-		return
-	}
-	in.bound = context.WithValue(ctx, exchangeKey{}, in.x)
-	in.boundFrom = ctx
-}
-
-// sameContext compares contexts by identity, without the panic that
-// comparing two values of an uncomparable type would cause.
-func sameContext(a, b context.Context) bool {
-	if a == nil || b == nil {
-		return false
-	}
-	ta := reflect.TypeOf(a)
-	return ta == reflect.TypeOf(b) && ta.Comparable() && a == b
-}
-
-// Call runs the guest function over rec. It returns nil when the function
-// succeeded; a *GuestError when the function reported an error; a
-// *HostFunctionError when a host function refused the guest's request; a
-// *TrapError when the guest trapped or exited. After the last two the
-// instance is Broken and must be closed.
-func (in *Instance) Call(rec Record) error {
-	if in.broken {
-		return fmt.Errorf("guest function %s: instance is broken by an earlier failure", in.module.function)
-	}
-	in.x.begin(rec)
-	err := in.callFunction()
-	in.x.rec = nil
-	in.flushOutput()
-	if err != nil {
-		in.broken = true
-		var exit *sys.ExitError
-		switch {
-		case in.x.failure != nil:
-			return in.x.failure
-		case errors.As(err, &exit) && exit.ExitCode() == sys.ExitCodeDeadlineExceeded:
-			return &TimeoutError{Function: in.module.function, Timeout: in.module.opts.limits.Timeout}
+	if cfg.Allocator != "" {
+		want := Signature{Params: []ValueType{I32}, Results: []ValueType{I32}}
+		if e, ok := m.description.Export(cfg.Allocator); !ok || e.Kind != KindFunction || !e.Signature.Equal(want) {
+			return nil, fmt.Errorf("instantiating module %s: allocator %s is not an exported function %s", m.name, cfg.Allocator, want)
 		}
-		return &TrapError{Function: in.module.function, Err: err, MemoryPages: in.MemoryPages(),
-			MemoryLimit: in.module.opts.limits.MemoryPages}
 	}
-	if !in.module.shape.ReturnsResult {
+	mc := wazero.NewModuleConfig().
+		WithName(""). // anonymous, so one runtime holds many instances
+		WithStartFunctions().
+		WithSysWalltime().
+		WithSysNanotime().
+		WithSysNanosleep().
+		WithRandSource(rand.Reader)
+	var start []string
+	for _, name := range cfg.Start {
+		if e, ok := m.description.Export(name); ok && e.Kind == KindFunction {
+			start = append(start, name)
+		}
+	}
+	mc = mc.WithStartFunctions(start...)
+	keys := make([]string, 0, len(m.opts.env))
+	for k := range m.opts.env {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		mc = mc.WithEnv(k, m.opts.env[k])
+	}
+	var stdout, stderr *lineWriter
+	if m.opts.output != nil {
+		stdout = newLineWriter("stdout", m.opts.output)
+		stderr = newLineWriter("stderr", m.opts.output)
+		mc = mc.WithStdout(stdout).WithStderr(stderr)
+	}
+	mod, err := m.runtime.InstantiateModule(ctx, m.compiled, mc)
+	if stdout != nil {
+		stdout.Flush()
+		stderr.Flush()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("instantiating module %s: %s", m.name, firstLine(err.Error()))
+	}
+	in := &Instance{module: m, mod: mod, stdout: stdout, stderr: stderr}
+	in.x = &Exchange{mem: mod.Memory(), limits: m.opts.limits, allocStack: make([]uint64, 1)}
+	if cfg.Allocator != "" {
+		in.x.alloc, in.x.allocName = mod.ExportedFunction(cfg.Allocator), cfg.Allocator
+	}
+	in.bound = context.WithValue(context.Background(), exchangeKey{}, in.x)
+	in.x.bound = in.bound
+	return in, nil
+}
+
+// Func is an export of an instance, looked up once (each lookup builds a
+// call engine in wazero), with the stack its calls reuse so that a call
+// allocates nothing.
+type Func struct {
+	name string
+	fn   api.Function
+	// Stack holds the arguments before a call and the results after it;
+	// it is as long as the larger of the two.
+	Stack []uint64
+}
+
+// Name returns the export's name.
+func (f *Func) Name() string { return f.name }
+
+// Func returns the exported function name, or nil when there is none.
+func (in *Instance) Func(name string) *Func {
+	fn := in.mod.ExportedFunction(name)
+	if fn == nil {
 		return nil
 	}
-	return in.takeResult(in.stack[0])
+	def := fn.Definition()
+	return &Func{name: name, fn: fn, Stack: make([]uint64, max(len(def.ParamTypes()), len(def.ResultTypes()), 1))}
 }
 
-// callFunction calls the guest function, under the timeout when there is one.
-func (in *Instance) callFunction() error { return in.call(in.fn, in.stack) }
+// State sets the ABI's state of this instance, which its host functions
+// read with Exchange.State.
+func (in *Instance) SetState(state any) { in.x.state = state }
 
-// call calls a guest export under the timeout when there is one. Without a
-// timeout it allocates nothing.
-func (in *Instance) call(fn api.Function, stack []uint64) error {
+// Exchange returns the instance's guest-memory exchange.
+func (in *Instance) Exchange() *Exchange { return in.x }
+
+// Call runs f with its Stack under the module's limits; the results are in
+// f.Stack when it returns nil. ctx is what host functions see with
+// Exchange.Context; with a Timeout the call also stops when ctx is done
+// (without one, wazero cannot interrupt a guest, and does not watch ctx).
+//
+// It returns nil, or one of:
+//   - ErrBroken: an earlier failure broke the instance; nothing ran;
+//   - *HostFunctionError: a host function refused the guest's request;
+//   - *LimitError: the call passed Limits.HostCalls or Limits.CallBytes;
+//   - *TimeoutError: the call ran longer than Limits.Timeout;
+//   - *TrapError: the guest trapped or exited.
+//
+// Each of the last four breaks the instance: its memory is in an unknown
+// state, so it must be closed and replaced.
+func (in *Instance) Call(ctx context.Context, f *Func) error {
+	if in.broken {
+		return fmt.Errorf("guest function %s: %w", f.name, ErrBroken)
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	in.x.begin(ctx, f.name)
+	timedOut, err := in.call(ctx, f)
+	in.x.end()
+	in.flushOutput()
+	if err == nil {
+		return nil
+	}
+	in.broken = true
+	switch {
+	case timedOut:
+		// Also when the deadline struck inside a host function (in the
+		// guest's allocator, say), which then failed for that reason.
+		return &TimeoutError{Function: f.name, Timeout: in.module.opts.limits.Timeout}
+	case in.x.failure != nil:
+		return in.x.failure
+	}
+	return &TrapError{Function: f.name, Err: err, MemoryPages: in.MemoryPages(),
+		MemoryLimit: in.module.opts.limits.MemoryPages}
+}
+
+// call calls f under the timeout when there is one, and tells whether the
+// call ran past it. Without a timeout it allocates nothing.
+func (in *Instance) call(ctx context.Context, f *Func) (timedOut bool, err error) {
 	timeout := in.module.opts.limits.Timeout
 	if timeout <= 0 {
-		return fn.CallWithStack(in.bound, stack)
+		return false, f.fn.CallWithStack(in.bound, f.Stack)
 	}
-	ctx, cancel := context.WithTimeout(in.bound, timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	return fn.CallWithStack(ctx, stack)
-}
-
-// takeResult reads a packed function result, then hands its buffer back to
-// the guest's dealloc, as the ABI says, whatever it held.
-func (in *Instance) takeResult(packed uint64) error {
-	ptr, rawLen := unpack(packed)
-	var result error
-	if rawLen&errorBit != 0 {
-		msg, ok := in.x.mem.Read(ptr, rawLen&^errorBit)
-		if !ok {
-			in.broken = true
-			return &HostFunctionError{Function: in.module.function, Import: "(result)",
-				Err: fmt.Errorf("the error message at offset %d, %d bytes, is outside guest memory of %d bytes",
-					ptr, rawLen&^errorBit, in.x.mem.Size())}
-		}
-		result = &GuestError{Function: in.module.function, Message: string(msg)}
-	}
-	in.deallocStack[0], in.deallocStack[1] = uint64(ptr), uint64(rawLen)
-	if err := in.call(in.dealloc, in.deallocStack); err != nil {
-		in.broken = true
-		return &TrapError{Function: in.module.function + " (its " + ExportDealloc + ")", Err: err}
-	}
-	return result
+	err = f.fn.CallWithStack(context.WithValue(ctx, exchangeKey{}, in.x), f.Stack)
+	var exit *sys.ExitError
+	deadline := errors.As(err, &exit) && exit.ExitCode() == sys.ExitCodeDeadlineExceeded
+	return err != nil && (deadline || errors.Is(ctx.Err(), context.DeadlineExceeded)), err
 }
 
 func (in *Instance) flushOutput() {
@@ -147,13 +187,31 @@ func (in *Instance) flushOutput() {
 	}
 }
 
-// Broken reports whether a trap or host failure left the instance unusable.
+// Break marks the instance broken, for an ABI that finds the guest's state
+// undefined after a call that itself succeeded.
+func (in *Instance) Break() { in.broken = true }
+
+// Broken reports whether a failure left the instance unusable.
 func (in *Instance) Broken() bool { return in.broken }
 
-// MemoryPages returns the size of the instance's linear memory in 64 KiB pages.
-func (in *Instance) MemoryPages() uint32 { return in.x.mem.Size() / 65536 }
+// MemoryPages returns the size of the instance's linear memory in 64 KiB
+// pages (0 for a module without memory).
+func (in *Instance) MemoryPages() uint32 {
+	if in.x.mem == nil {
+		return 0
+	}
+	return in.x.mem.Size() / 65536
+}
 
 // Close releases the instance.
 func (in *Instance) Close(ctx context.Context) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	return in.mod.Close(ctx)
 }
+
+// Unwrap returns the instance's wazero module, for tests that look into the
+// guest (its globals, all of its memory). Calls made through it bypass the
+// limits and the exchange.
+func (in *Instance) Unwrap() api.Module { return in.mod }

@@ -2,60 +2,39 @@ package hostabi
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 )
 
-// Module is a guest module compiled on its own wazero runtime, checked against
-// the ABI, and ready to instantiate. A Module is safe for concurrent use; each
-// of its instances serves one goroutine at a time.
+// Module is a guest module compiled on its own wazero runtime, ready to get
+// host modules and to be instantiated. A Module is safe for concurrent use;
+// each of its instances serves one goroutine at a time.
 type Module struct {
-	name     string
-	function string
-	shape    Shape
-	runtime  wazero.Runtime
-	compiled wazero.CompiledModule
-	cache    wazero.CompilationCache // nil without a cache directory
-	opts     options
+	name        string
+	description Description
+	runtime     wazero.Runtime
+	compiled    wazero.CompiledModule
+	cache       wazero.CompilationCache // nil without a cache directory
+	opts        options
 }
 
-// Option configures Load.
+// Option configures Compile.
 type Option func(*options)
 
 type options struct {
 	output   func(stream, line string)
 	cacheDir string
-	params   map[string]string
-	log      func(level LogLevel, msg string)
 	limits   Limits
+	env      map[string]string
 }
 
-// LogLevel is the level of a guest's log call.
-type LogLevel int
-
-// The levels of the log host function.
-const (
-	LogDebug LogLevel = iota
-	LogInfo
-	LogWarn
-	LogError
-)
-
-// WithParams gives guests the values get_param reads. The map is not copied:
-// do not change it after Load.
-func WithParams(params map[string]string) Option {
-	return func(o *options) { o.params = params }
-}
-
-// WithLog sends what guests write with the log host function to fn. Without
-// it those messages are discarded.
-func WithLog(fn func(level LogLevel, msg string)) Option {
-	return func(o *options) { o.log = fn }
+// WithLimits bounds every instance of the module. Compile refuses limits out
+// of range with an *OptionError.
+func WithLimits(l Limits) Option {
+	return func(o *options) { o.limits = l }
 }
 
 // WithGuestOutput sends each line a WASI guest writes to stdout or stderr to
@@ -64,20 +43,50 @@ func WithGuestOutput(fn func(stream, line string)) Option {
 	return func(o *options) { o.output = fn }
 }
 
-// WithCompilationCacheDir keeps compiled code in dir, so the next Load of the
-// same module (in this process or the next) skips compiling it. The directory
-// is created if missing; its contents are specific to the wazero version.
+// WithCompilationCacheDir keeps compiled code in dir, so the next Compile of
+// the same module (in this process or the next) skips compiling it. The
+// directory is created if missing; its contents are specific to the wazero
+// version.
 func WithCompilationCacheDir(dir string) Option {
 	return func(o *options) { o.cacheDir = dir }
 }
 
-// Load compiles wasm, checks it against the ABI for calling function, and
-// prepares the host functions (and WASI, for modules that import it). name
-// identifies the module in errors, typically its path.
-func Load(ctx context.Context, name string, wasm []byte, function string, opts ...Option) (*Module, error) {
-	m := &Module{name: name, function: function}
+// WithEnvironment gives WASI guests these environment variables. The map is
+// copied.
+func WithEnvironment(env map[string]string) Option {
+	return func(o *options) {
+		o.env = make(map[string]string, len(env))
+		for k, v := range env {
+			o.env[k] = v
+		}
+	}
+}
+
+// Compile validates the options, compiles wasm within the memory limit, and
+// provides WASI when the module imports it. name identifies the module in
+// errors, typically its path. The module's own host functions are defined
+// next with DefineHostModule, before the first Instantiate.
+//
+// Errors: an *OptionError for an option out of range; a *LimitError with
+// LimitMemoryPages for a module that declares more memory than the limit;
+// any other error means the bytes are not a valid module or the cache
+// directory cannot be used.
+func Compile(ctx context.Context, name string, wasm []byte, opts ...Option) (*Module, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	m := &Module{name: name}
 	for _, opt := range opts {
 		opt(&m.opts)
+	}
+	if err := m.opts.limits.validate(); err != nil {
+		return nil, err
+	}
+	for k := range m.opts.env {
+		if k == "" || containsByte(k, '=') || containsByte(k, 0) {
+			return nil, &OptionError{Option: "WithEnvironment", Value: fmt.Sprintf("%q", k),
+				Want: "names that are not empty and hold no = and no NUL byte"}
+		}
 	}
 	cfg := wazero.NewRuntimeConfig()
 	if pages := m.opts.limits.MemoryPages; pages > 0 {
@@ -98,22 +107,14 @@ func Load(ctx context.Context, name string, wasm []byte, function string, opts .
 	compiled, err := m.runtime.CompileModule(ctx, wasm)
 	if err != nil {
 		_ = m.Close(ctx)
-		if pages := m.opts.limits.MemoryPages; pages > 0 && strings.Contains(err.Error(), "pages") && strings.Contains(err.Error(), "over limit") {
-			return nil, fmt.Errorf("module %s declares more memory than max_memory_pages (%d pages of 64 KiB) allows: %w", name, pages, err)
+		if limitErr := m.memoryOverLimit(ctx, wasm); limitErr != nil {
+			return nil, limitErr
 		}
-		return nil, fmt.Errorf("module %s is not a valid WebAssembly module: %w", name, err)
+		return nil, fmt.Errorf("module %s is not a valid WebAssembly module: %s", name, firstLine(err.Error()))
 	}
 	m.compiled = compiled
-	if m.shape, err = Check(compiled, function); err != nil {
-		// Check's problems already name each import and export.
-		_ = m.Close(ctx)
-		return nil, fmt.Errorf("module %s does not fit the wasm_smt ABI: %w", name, err)
-	}
-	if err := instantiateHostModule(ctx, m.runtime); err != nil {
-		_ = m.Close(ctx)
-		return nil, err
-	}
-	if m.shape.UsesWASI {
+	m.description = describe(compiled)
+	if m.description.ImportsModule(WASIModule) {
 		if _, err := wasi_snapshot_preview1.Instantiate(ctx, m.runtime); err != nil {
 			_ = m.Close(ctx)
 			return nil, fmt.Errorf("module %s: providing WASI: %w", name, err)
@@ -122,44 +123,74 @@ func Load(ctx context.Context, name string, wasm []byte, function string, opts .
 	return m, nil
 }
 
-// Name returns the name the module was loaded with.
+// memoryOverLimit tells whether a module that failed to compile under the
+// memory limit is valid without it: then the limit, the only difference,
+// refused it. wazero's error does not say so in a typed way, and matching
+// its text would break silently when the wording changes.
+func (m *Module) memoryOverLimit(ctx context.Context, wasm []byte) error {
+	limit := m.opts.limits.MemoryPages
+	if limit == 0 {
+		return nil
+	}
+	d, err := Describe(ctx, wasm)
+	if err != nil {
+		return nil
+	}
+	detail := fmt.Sprintf("module %s declares more memory than the limit of %d pages of 64 KiB", m.name, limit)
+	for _, it := range append(d.Imports, d.Exports...) {
+		if it.Kind == KindMemory && it.MinPages > limit {
+			detail = fmt.Sprintf("module %s declares memory %q of at least %d pages, more than the limit of %d pages of 64 KiB",
+				m.name, it.Name, it.MinPages, limit)
+			break
+		}
+	}
+	return &LimitError{Limit: LimitMemoryPages, Max: int64(limit), Detail: detail}
+}
+
+func containsByte(s string, c byte) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			return true
+		}
+	}
+	return false
+}
+
+// Name returns the name the module was compiled with.
 func (m *Module) Name() string { return m.name }
 
-// Function returns the guest function this module's instances call.
-func (m *Module) Function() string { return m.function }
+// Description returns what the module imports and exports.
+func (m *Module) Description() Description { return m.description }
 
-// Shape returns what the module offers the host.
-func (m *Module) Shape() Shape { return m.shape }
+// Limits returns the limits every instance runs under.
+func (m *Module) Limits() Limits { return m.opts.limits }
 
-// Instantiate makes a new instance, running _initialize when the module has it.
-// WASI guests get no files, environment, arguments or network; their clocks
-// and randomness are real, and their stdout and stderr go to the guest output.
-func (m *Module) Instantiate(ctx context.Context) (*Instance, error) {
-	cfg := wazero.NewModuleConfig().
-		WithName(""). // anonymous, so one runtime holds many instances
-		WithStartFunctions().
-		WithSysWalltime().
-		WithSysNanotime().
-		WithSysNanosleep().
-		WithRandSource(rand.Reader)
-	if m.shape.Initialize {
-		cfg = cfg.WithStartFunctions(ExportInitialize)
+// HostFunction is one function of a host module, called by the guest.
+//
+// Run reads its arguments from stack and writes its results there, as
+// wazero's stack-based host functions do, and reaches guest memory and the
+// ABI's state through x. To refuse the guest's request it calls x.Fail,
+// which abandons the guest call; it must not panic otherwise.
+type HostFunction struct {
+	Name      string
+	Signature Signature
+	Run       func(x *Exchange, stack []uint64)
+}
+
+// DefineHostModule provides the functions fns as import module name to the
+// module's instances. Call it before the first Instantiate.
+func (m *Module) DefineHostModule(ctx context.Context, name string, fns []HostFunction) error {
+	b := m.runtime.NewHostModuleBuilder(name)
+	for _, f := range fns {
+		b.NewFunctionBuilder().
+			WithGoModuleFunction(f.goFunction(), f.Signature.Params, f.Signature.Results).
+			WithName(f.Name).
+			Export(f.Name)
 	}
-	var stdout, stderr *lineWriter
-	if m.opts.output != nil {
-		stdout = newLineWriter("stdout", m.opts.output)
-		stderr = newLineWriter("stderr", m.opts.output)
-		cfg = cfg.WithStdout(stdout).WithStderr(stderr)
+	if _, err := b.Instantiate(ctx); err != nil {
+		return fmt.Errorf("module %s: defining host module %s: %w", m.name, name, err)
 	}
-	mod, err := m.runtime.InstantiateModule(ctx, m.compiled, cfg)
-	if stdout != nil {
-		stdout.Flush()
-		stderr.Flush()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("instantiating module %s: %s", m.name, firstLine(err.Error()))
-	}
-	return newInstance(m, mod, stdout, stderr), nil
+	return nil
 }
 
 // Close releases the runtime, the compiled module and every instance.

@@ -13,8 +13,8 @@ import (
 // built from testdata/<language> by testdata/build.sh.
 var guestLanguages = []string{"rust", "go", "c", "assemblyscript"}
 
-// record is a message as the conformance table writes it.
-type record struct {
+// testRecord is a message as the conformance table writes it.
+type testRecord struct {
 	value string
 	meta  map[string]any
 }
@@ -24,15 +24,15 @@ type conformanceCase struct {
 	name     string
 	function string
 	config   string // extra processor config (params)
-	in       record
-	want     []record // the messages out, in order
+	in       testRecord
+	want     []testRecord // the messages out, in order
 	wantErr  string   // when set: one message out, the input unchanged, flagged with this
 	wantLog  string   // a line the guest must have logged
 }
 
 // withMeta returns the record topic "foo", key "the-key" plus extra metadata
 // (a nil value removes a field).
-func withMeta(value string, extra map[string]any) record {
+func withMeta(value string, extra map[string]any) testRecord {
 	m := map[string]any{"kafka_topic": "foo", "kafka_key": "the-key"}
 	for k, v := range extra {
 		if v == nil {
@@ -41,15 +41,15 @@ func withMeta(value string, extra map[string]any) record {
 			m[k] = v
 		}
 	}
-	return record{value: value, meta: m}
+	return testRecord{value: value, meta: m}
 }
 
 // failing is a case whose record fails and comes out unchanged.
-func failing(name, function string, in record, wantErr string) conformanceCase {
-	return conformanceCase{name: name, function: function, in: in, want: []record{in}, wantErr: wantErr}
+func failing(name, function string, in testRecord, wantErr string) conformanceCase {
+	return conformanceCase{name: name, function: function, in: in, want: []testRecord{in}, wantErr: wantErr}
 }
 
-func passing(name, function string, in record, want ...record) conformanceCase {
+func passing(name, function string, in testRecord, want ...testRecord) conformanceCase {
 	return conformanceCase{name: name, function: function, in: in, want: want}
 }
 
@@ -120,12 +120,12 @@ var conformanceCases = []conformanceCase{
 		withMeta("7:5", map[string]any{"kafka_partition": "7", "kafka_timestamp_ms": int64(1005)})),
 	passing("timestamp_partition without them", "timestamp_partition", withMeta("x", nil), withMeta("-1:-1", nil)),
 	{name: "params", function: "params", config: "params: { suffix: '-checked' }",
-		in: withMeta("the-value", nil), want: []record{withMeta("the-value-checked", nil)}},
+		in: withMeta("the-value", nil), want: []testRecord{withMeta("the-value-checked", nil)}},
 	{name: "params with an empty value", function: "params", config: "params: { suffix: '' }",
-		in: withMeta("the-value", nil), want: []record{withMeta("the-value", nil)}},
+		in: withMeta("the-value", nil), want: []testRecord{withMeta("the-value", nil)}},
 	failing("params without the parameter", "params", withMeta("the-value", nil),
 		"guest function params returned an error: no suffix param"),
-	{name: "log", function: "log", in: withMeta("hello", nil), want: []record{withMeta("hello", nil)},
+	{name: "log", function: "log", in: withMeta("hello", nil), want: []testRecord{withMeta("hello", nil)},
 		wantLog: `level=INFO msg="log: hello"`},
 }
 

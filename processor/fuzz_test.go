@@ -34,7 +34,7 @@ import (
 	"github.com/redpanda-data/benthos/v4/public/service"
 
 	"github.com/benthos-wasm/benthos-wasm/codec"
-	"github.com/benthos-wasm/benthos-wasm/hostabi"
+	"github.com/benthos-wasm/benthos-wasm/hostabi/record"
 	"github.com/benthos-wasm/benthos-wasm/internal/testutil"
 	"github.com/benthos-wasm/benthos-wasm/kafkameta"
 )
@@ -143,7 +143,7 @@ type getResult struct {
 
 func resultOf(b []byte, err error) getResult {
 	if err != nil {
-		return getResult{absent: errors.Is(err, hostabi.ErrAbsent), err: !errors.Is(err, hostabi.ErrAbsent)}
+		return getResult{absent: errors.Is(err, record.ErrAbsent), err: !errors.Is(err, record.ErrAbsent)}
 	}
 	return getResult{b: bytes.Clone(b)}
 }

@@ -24,7 +24,7 @@ func TestPipelineSurvivesHostileGuests(t *testing.T) {
 		{"loop_if_bad", "timeout: 20ms", everyHundredth,
 			"guest function loop_if_bad stopped: it ran longer than the timeout of 20ms"},
 		{"bomb_if_bad", "max_memory_pages: 64", everyHundredth,
-			"guest function bomb_if_bad trapped: wasm error: unreachable (its memory was 50 of at most 64 pages: if it ran out, raise max_memory_pages)"},
+			"guest function bomb_if_bad trapped: wasm error: unreachable (its memory was 50 of at most 64 pages): if it ran out, raise max_memory_pages"},
 		{"oob_if_bad", "", everyHundredth,
 			"host function set_value failed: the guest passed 16 bytes at offset 2147418112, outside its memory"},
 		{"huge_len_if_bad", "", everyHundredth,

@@ -7,7 +7,7 @@ import (
 
 	"github.com/redpanda-data/benthos/v4/public/service"
 
-	"github.com/benthos-wasm/benthos-wasm/hostabi"
+	"github.com/benthos-wasm/benthos-wasm/hostabi/record"
 	"github.com/benthos-wasm/benthos-wasm/kafkameta"
 )
 
@@ -22,7 +22,7 @@ type pendingPart struct {
 }
 
 // messageRecord shows a Benthos message to a guest as a record (it implements
-// hostabi.Record), buffering every write until commit, so a failed call
+// record.Record), buffering every write until commit, so a failed call
 // leaves the message exactly as it was. One is reused per instance.
 type messageRecord struct {
 	f       *recordFields
@@ -65,18 +65,18 @@ func (r *messageRecord) reset(msg *service.Message) {
 func lookup(name []byte) string { return unsafe.String(unsafe.SliceData(name), len(name)) }
 
 func absentErr(what, field string) error {
-	return fmt.Errorf("the record has no %s (metadata field %q is not set): %w", what, field, hostabi.ErrAbsent)
+	return fmt.Errorf("the record has no %s (metadata field %q is not set): %w", what, field, record.ErrAbsent)
 }
 
 // pending returns what the guest wrote earlier in this call.
 func (p *pendingPart) pending(what string) ([]byte, error) {
 	if p.removed {
-		return nil, fmt.Errorf("the record has no %s (removed earlier in this call): %w", what, hostabi.ErrAbsent)
+		return nil, fmt.Errorf("the record has no %s (removed earlier in this call): %w", what, record.ErrAbsent)
 	}
 	return p.guest, nil
 }
 
-// Key implements hostabi.Record.
+// Key implements record.Record.
 func (r *messageRecord) Key() ([]byte, error) {
 	if r.key.written {
 		return r.key.pending("key")
@@ -92,7 +92,7 @@ func (r *messageRecord) Key() ([]byte, error) {
 	return b, nil
 }
 
-// SetKey implements hostabi.Record.
+// SetKey implements record.Record.
 func (r *messageRecord) SetKey(b []byte) error {
 	r.dirty = true
 	if err := r.key.set(b, r.f.keyConv.ToHost); err != nil {
@@ -101,17 +101,17 @@ func (r *messageRecord) SetKey(b []byte) error {
 	return nil
 }
 
-// RemoveKey implements hostabi.Record.
+// RemoveKey implements record.Record.
 func (r *messageRecord) RemoveKey() { r.dirty = true; r.key.remove() }
 
-// Value implements hostabi.Record.
+// Value implements record.Record.
 func (r *messageRecord) Value() ([]byte, error) {
 	if r.value.written {
 		return r.value.pending("value")
 	}
 	if r.isTombstone() {
 		return nil, fmt.Errorf("the record has no value (it is a tombstone: metadata field %q is true): %w",
-			kafkameta.Tombstone, hostabi.ErrAbsent)
+			kafkameta.Tombstone, record.ErrAbsent)
 	}
 	raw, err := r.msg.AsBytes()
 	if err != nil {
@@ -124,7 +124,7 @@ func (r *messageRecord) Value() ([]byte, error) {
 	return b, nil
 }
 
-// SetValue implements hostabi.Record.
+// SetValue implements record.Record.
 func (r *messageRecord) SetValue(b []byte) error {
 	r.dirty = true
 	if err := r.value.set(b, r.f.valueConv.ToHost); err != nil {
@@ -133,12 +133,12 @@ func (r *messageRecord) SetValue(b []byte) error {
 	return nil
 }
 
-// RemoveValue implements hostabi.Record.
+// RemoveValue implements record.Record.
 func (r *messageRecord) RemoveValue() { r.dirty = true; r.value.remove() }
 
 func (r *messageRecord) isTombstone() bool { return kafkameta.IsTombstone(r.msg) }
 
-// Topic implements hostabi.Record. Topics are text: no converter applies.
+// Topic implements record.Record. Topics are text: no converter applies.
 func (r *messageRecord) Topic() ([]byte, error) {
 	if r.topic.written {
 		return r.topic.pending("topic")
@@ -154,27 +154,27 @@ func (r *messageRecord) Topic() ([]byte, error) {
 	return unsafe.Slice(unsafe.StringData(s), len(s)), nil
 }
 
-// SetTopic implements hostabi.Record.
+// SetTopic implements record.Record.
 func (r *messageRecord) SetTopic(b []byte) error {
 	r.dirty = true
 	return r.topic.set(b, keepBytes)
 }
 
-// RemoveTopic implements hostabi.Record.
+// RemoveTopic implements record.Record.
 func (r *messageRecord) RemoveTopic() { r.dirty = true; r.topic.remove() }
 
-// Header implements hostabi.Record.
+// Header implements record.Record.
 func (r *messageRecord) Header(name []byte) ([]byte, error) {
 	key := lookup(name)
 	if p, ok := r.headers[key]; ok {
 		return p.pending(fmt.Sprintf("header %q", key))
 	}
 	if !r.f.isHeader(key) {
-		return nil, fmt.Errorf("the record has no header %q: %w", key, hostabi.ErrAbsent)
+		return nil, fmt.Errorf("the record has no header %q: %w", key, record.ErrAbsent)
 	}
 	v, ok := r.msg.MetaGetMut(key)
 	if !ok {
-		return nil, fmt.Errorf("the record has no header %q: %w", key, hostabi.ErrAbsent)
+		return nil, fmt.Errorf("the record has no header %q: %w", key, record.ErrAbsent)
 	}
 	b, err := r.f.headerConv.FromValue(v)
 	if err != nil {
@@ -183,7 +183,7 @@ func (r *messageRecord) Header(name []byte) ([]byte, error) {
 	return b, nil
 }
 
-// SetHeader implements hostabi.Record.
+// SetHeader implements record.Record.
 func (r *messageRecord) SetHeader(name, value []byte) error {
 	r.dirty = true
 	key := lookup(name)
@@ -198,7 +198,7 @@ func (r *messageRecord) SetHeader(name, value []byte) error {
 	return nil
 }
 
-// RemoveHeader implements hostabi.Record.
+// RemoveHeader implements record.Record.
 func (r *messageRecord) RemoveHeader(name []byte) {
 	r.dirty = true
 	key := lookup(name)
@@ -210,7 +210,7 @@ func (r *messageRecord) RemoveHeader(name []byte) {
 	r.headers[string(name)] = p
 }
 
-// HeaderNames implements hostabi.Record.
+// HeaderNames implements record.Record.
 func (r *messageRecord) HeaderNames(dst []string) []string {
 	_ = r.msg.MetaWalkMut(func(k string, _ any) error {
 		if _, overridden := r.headers[k]; !overridden && r.f.isHeader(k) {
@@ -318,7 +318,7 @@ func (r *messageRecord) commitMeta(p *pendingPart, field string) {
 	}
 }
 
-// HasKey implements hostabi.Record.
+// HasKey implements record.Record.
 func (r *messageRecord) HasKey() bool {
 	if r.key.written {
 		return !r.key.removed
@@ -327,7 +327,7 @@ func (r *messageRecord) HasKey() bool {
 	return ok
 }
 
-// HasHeader implements hostabi.Record.
+// HasHeader implements record.Record.
 func (r *messageRecord) HasHeader(name []byte) bool {
 	key := lookup(name)
 	if p, ok := r.headers[key]; ok {
@@ -340,7 +340,7 @@ func (r *messageRecord) HasHeader(name []byte) bool {
 	return ok
 }
 
-// Partition implements hostabi.Record.
+// Partition implements record.Record.
 func (r *messageRecord) Partition() (int32, error) {
 	v, ok := r.msg.MetaGetMut(r.f.partitionMeta)
 	if !ok {
@@ -353,7 +353,7 @@ func (r *messageRecord) Partition() (int32, error) {
 	return int32(n), nil
 }
 
-// Timestamp implements hostabi.Record.
+// Timestamp implements record.Record.
 func (r *messageRecord) Timestamp() (int64, error) {
 	if r.timestampSet {
 		return r.timestamp, nil
@@ -369,19 +369,19 @@ func (r *messageRecord) Timestamp() (int64, error) {
 	return n, nil
 }
 
-// SetTimestamp implements hostabi.Record.
+// SetTimestamp implements record.Record.
 func (r *messageRecord) SetTimestamp(ms int64) error {
 	r.dirty = true
 	r.timestampSet, r.timestamp = true, ms
 	return nil
 }
 
-// Drop implements hostabi.Record.
+// Drop implements record.Record.
 func (r *messageRecord) Drop() { r.dirty, r.dropped = true, true }
 
-// Emit implements hostabi.Record: the new record is over a copy of the
+// Emit implements record.Record: the new record is over a copy of the
 // message as it came in (pending writes are not applied to it).
-func (r *messageRecord) Emit() hostabi.Record {
+func (r *messageRecord) Emit() record.Record {
 	r.dirty = true
 	e := newMessageRecord(r.f)
 	e.reset(r.msg.Copy())

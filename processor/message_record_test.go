@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/benthos-wasm/benthos-wasm/codec"
-	"github.com/benthos-wasm/benthos-wasm/hostabi"
+	"github.com/benthos-wasm/benthos-wasm/hostabi/record"
 )
 
 func recordOver(t *testing.T, msg *service.Message, key, value, header string) *messageRecord {
@@ -39,7 +39,7 @@ func TestWritesReachTheMessageOnlyOnCommit(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "v2", string(got), "a getter sees earlier writes of the same call")
 	_, err = r.Header([]byte("h"))
-	assert.True(t, errors.Is(err, hostabi.ErrAbsent))
+	assert.True(t, errors.Is(err, record.ErrAbsent))
 
 	payload, _ := msg.AsBytes()
 	assert.Equal(t, "v", string(payload), "nothing reaches the message before commit")
@@ -63,7 +63,7 @@ func TestHeadersAreTheMetadataThatIsNotARecordPart(t *testing.T) {
 	assert.Equal(t, []string{"path", "trace-id"}, names)
 
 	_, err := r.Header([]byte("kafka_offset"))
-	assert.True(t, errors.Is(err, hostabi.ErrAbsent), "bookkeeping fields are not headers")
+	assert.True(t, errors.Is(err, record.ErrAbsent), "bookkeeping fields are not headers")
 
 	err = r.SetHeader([]byte("kafka_key"), []byte("x"))
 	require.Error(t, err)
@@ -114,7 +114,7 @@ func TestAbsentValueIsATombstone(t *testing.T) {
 
 	r.reset(msg)
 	_, err := r.Value()
-	assert.True(t, errors.Is(err, hostabi.ErrAbsent))
+	assert.True(t, errors.Is(err, record.ErrAbsent))
 	require.NoError(t, r.SetValue([]byte{}))
 	r.commit(nil)
 	assert.Empty(t, metadata(msg), "setting a value, even empty, ends the tombstone")

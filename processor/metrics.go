@@ -7,6 +7,7 @@ import (
 	"github.com/redpanda-data/benthos/v4/public/service"
 
 	"github.com/benthos-wasm/benthos-wasm/hostabi"
+	"github.com/benthos-wasm/benthos-wasm/hostabi/kafkaconnect"
 )
 
 // Metric names of the processor. Benthos adds its own `label` and `path`
@@ -132,7 +133,7 @@ func (m *smtMetrics) reloaded(ok bool) {
 // callErrorKind names the kind of a failed guest call for wasm_smt_errors.
 func callErrorKind(err error) string {
 	var (
-		guest   *hostabi.GuestError
+		guest   *kafkaconnect.GuestError
 		limit   *hostabi.LimitError
 		timeout *hostabi.TimeoutError
 		host    *hostabi.HostFunctionError

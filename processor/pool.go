@@ -7,7 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/benthos-wasm/benthos-wasm/hostabi"
+	"github.com/benthos-wasm/benthos-wasm/hostabi/kafkaconnect"
 )
 
 // errPoolClosed is returned by get after the processor has closed.
@@ -15,7 +15,7 @@ var errPoolClosed = errors.New("wasm_smt processor is closed")
 
 // worker is one guest instance with the record view it reuses for every call.
 type worker struct {
-	inst *hostabi.Instance
+	inst *kafkaconnect.Instance
 	rec  *messageRecord
 	pool *pool // the pool it came from, and goes back to
 	// pages is the instance's memory size last added to the memory gauge.
@@ -45,7 +45,7 @@ func (w *worker) timeNextCall() bool {
 // against workers in use: they are closed when they come back, and the module
 // when the last one has.
 type pool struct {
-	module  *hostabi.Module
+	module  *kafkaconnect.Module
 	fields  *recordFields
 	metrics *smtMetrics
 	idle    chan *worker  // workers ready for use
@@ -62,7 +62,7 @@ type pool struct {
 	live   int
 }
 
-func newPool(module *hostabi.Module, fields *recordFields, max int, metrics *smtMetrics) *pool {
+func newPool(module *kafkaconnect.Module, fields *recordFields, max int, metrics *smtMetrics) *pool {
 	return &pool{
 		module:  module,
 		fields:  fields,

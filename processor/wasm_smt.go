@@ -15,6 +15,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/benthos-wasm/benthos-wasm/hostabi"
+	"github.com/benthos-wasm/benthos-wasm/hostabi/kafkaconnect"
 )
 
 func init() {
@@ -85,18 +86,18 @@ func newWasmSMT(conf *service.ParsedConfig, mgr *service.Resources) (*wasmSMT, e
 	if err != nil {
 		return nil, err
 	}
-	opts = append(opts, hostabi.WithParams(params), hostabi.WithLog(func(level hostabi.LogLevel, msg string) {
+	abiConfig := kafkaconnect.Config{Function: function, Params: params, Log: func(level kafkaconnect.LogLevel, msg string) {
 		switch level {
-		case hostabi.LogDebug:
+		case kafkaconnect.LogDebug:
 			log.Debug(msg)
-		case hostabi.LogInfo:
+		case kafkaconnect.LogInfo:
 			log.Info(msg)
-		case hostabi.LogWarn:
+		case kafkaconnect.LogWarn:
 			log.Warn(msg)
 		default:
 			log.Error(msg)
 		}
-	}))
+	}}
 	limits, err := parseLimits(conf)
 	if err != nil {
 		return nil, err
@@ -124,9 +125,9 @@ func newWasmSMT(conf *service.ParsedConfig, mgr *service.Resources) (*wasmSMT, e
 		attrs:   []attribute.KeyValue{attrFunction.String(function), attrModule.String(modulePath)},
 		check:   check,
 		newPool: func(ctx context.Context, wasm []byte) (*pool, error) {
-			module, err := hostabi.Load(ctx, modulePath, wasm, function, opts...)
+			module, err := kafkaconnect.Load(ctx, modulePath, wasm, abiConfig, opts...)
 			if err != nil {
-				return nil, fmt.Errorf("field %s: %w", fieldModulePath, err)
+				return nil, loadError(err)
 			}
 			pl := newPool(module, fields, maxInstances, metrics)
 			// Make one instance now, so a guest that fails to start fails
@@ -198,7 +199,6 @@ func (p *wasmSMT) ProcessBatch(ctx context.Context, batch service.MessageBatch) 
 	if p.check != nil {
 		check = batch.BloblangExecutor(p.check)
 	}
-	w.inst.Bind(ctx)
 	var out service.MessageBatch // nil until the batch changes shape
 	for i, msg := range batch {
 		if check != nil && !passes(check, i, msg, &counts) {
@@ -210,7 +210,7 @@ func (p *wasmSMT) ProcessBatch(ctx context.Context, batch service.MessageBatch) 
 		counts.calls++
 		w.rec.reset(msg)
 		span := p.startSpan(msg)
-		callErr := p.call(w)
+		callErr := p.call(ctx, w)
 		if callErr == nil {
 			outcome := w.rec.outcome()
 			counts.succeeded(w.rec)
@@ -229,7 +229,7 @@ func (p *wasmSMT) ProcessBatch(ctx context.Context, batch service.MessageBatch) 
 		kind := callErrorKind(callErr)
 		counts.failed(kind)
 		endSpan(span, kind, callErr)
-		msg.SetError(fmt.Errorf("wasm_smt: %w", callErr))
+		msg.SetError(fmt.Errorf("wasm_smt: %w", callError(callErr)))
 		if out != nil {
 			out = append(out, msg)
 		}
@@ -251,7 +251,6 @@ func (p *wasmSMT) ProcessBatch(ctx context.Context, batch service.MessageBatch) 
 			}
 			return []service.MessageBatch{orInput(out, batch)}, nil
 		}
-		w.inst.Bind(ctx)
 	}
 	w.pool.put(w)
 	return []service.MessageBatch{orInput(out, batch)}, nil
@@ -259,12 +258,12 @@ func (p *wasmSMT) ProcessBatch(ctx context.Context, batch service.MessageBatch) 
 
 // call runs the guest function on the worker's record, timing one call in
 // latencySampling.
-func (p *wasmSMT) call(w *worker) error {
+func (p *wasmSMT) call(ctx context.Context, w *worker) error {
 	if !w.timeNextCall() {
-		return w.inst.Call(w.rec)
+		return w.inst.Call(ctx, w.rec)
 	}
 	start := time.Now()
-	err := w.inst.Call(w.rec)
+	err := w.inst.Call(ctx, w.rec)
 	p.metrics.latency.Timing(time.Since(start).Nanoseconds(), p.metrics.labels...)
 	return err
 }

@@ -9,7 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/benthos-wasm/benthos-wasm/hostabi"
+	"github.com/benthos-wasm/benthos-wasm/hostabi/kafkaconnect"
 )
 
 // wasmCommand is `benthos-wasm wasm`: checks modules against the host ABI
@@ -91,34 +91,43 @@ func inspectModule(ctx context.Context, w io.Writer, path, function string) erro
 		if !im.Provided {
 			note = "NOT provided by the host"
 		}
-		fmt.Fprintf(w, "  %s.%s %s %s  %s\n", im.Module, im.Name, im.Kind, im.Type, note)
+		fmt.Fprintf(w, "  %s.%s %s %s  %s\n", im.Module, im.Name, im.Kind, im.Type(), note)
 	}
 	fmt.Fprintln(w, "\nexports:")
 	for _, ex := range rep.Exports {
-		fmt.Fprintf(w, "  %s %s %s\n", ex.Name, ex.Kind, ex.Type)
+		fmt.Fprintf(w, "  %s %s %s\n", ex.Name, ex.Kind, ex.Type())
 	}
 	fmt.Fprintf(w, "\nWASI: %s\n", yesNo(rep.Shape.UsesWASI, "imports wasi_snapshot_preview1 (sandboxed: no files, environment, arguments or network)", "no"))
 	if !rep.Fits() {
-		return cli.Exit(fmt.Sprintf("\nmodule %s does not fit the wasm_smt ABI:\n  - %s", path, strings.Join(rep.Problems, "\n  - ")), 1)
+		return cli.Exit(fmt.Sprintf("\nmodule %s does not fit the %s:\n  - %s", path, kafkaconnect.ABIName, problemList(rep, "\n  - ")), 1)
 	}
 	if function != "" {
-		fmt.Fprintf(w, "\nfits the wasm_smt ABI, with function %s\n", function)
+		fmt.Fprintf(w, "\nfits the %s, with function %s\n", kafkaconnect.ABIName, function)
 	} else {
-		fmt.Fprintln(w, "\nfits the wasm_smt ABI (no --function given: functions not checked)")
+		fmt.Fprintf(w, "\nfits the %s (no --function given: functions not checked)\n", kafkaconnect.ABIName)
 	}
 	return nil
 }
 
-func inspectFile(ctx context.Context, path, function string) (hostabi.Report, error) {
+func inspectFile(ctx context.Context, path, function string) (kafkaconnect.Report, error) {
 	wasm, err := os.ReadFile(path)
 	if err != nil {
-		return hostabi.Report{}, fmt.Errorf("module %s: %w", path, err)
+		return kafkaconnect.Report{}, fmt.Errorf("module %s: %w", path, err)
 	}
-	rep, err := hostabi.Inspect(ctx, wasm, function)
+	rep, err := kafkaconnect.Inspect(ctx, wasm, function)
 	if err != nil {
 		return rep, fmt.Errorf("module %s: %w", path, err)
 	}
 	return rep, nil
+}
+
+// problemList joins the report's problems with sep.
+func problemList(rep kafkaconnect.Report, sep string) string {
+	parts := make([]string, len(rep.Problems))
+	for i, p := range rep.Problems {
+		parts[i] = p.Detail
+	}
+	return strings.Join(parts, sep)
 }
 
 func yesNo(b bool, yes, no string) string {
@@ -147,7 +156,7 @@ func checkConfigs(ctx context.Context, w io.Writer, paths []string) error {
 			case err != nil:
 				failed = append(failed, fmt.Sprintf("%s: %v", where, err))
 			case !rep.Fits():
-				failed = append(failed, fmt.Sprintf("%s: module does not fit the wasm_smt ABI: %s", where, strings.Join(rep.Problems, "; ")))
+				failed = append(failed, fmt.Sprintf("%s: module does not fit the %s: %s", where, kafkaconnect.ABIName, problemList(rep, "; ")))
 			default:
 				fmt.Fprintf(w, "%s: ok\n", where)
 			}

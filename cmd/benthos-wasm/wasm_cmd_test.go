@@ -15,7 +15,7 @@ func TestWasmInspectShowsAModuleThatFits(t *testing.T) {
 	assert.Contains(t, out, "env.get_value function () -> (i64)  provided by the host")
 	assert.Contains(t, out, "alloc function (i32) -> (i32)")
 	assert.Contains(t, out, "WASI: no")
-	assert.Contains(t, out, "fits the wasm_smt ABI, with function to_upper")
+	assert.Contains(t, out, "fits the Kafka Connect ABI, with function to_upper")
 
 	out, err = benthosWasm(t, "wasm", "inspect", "testdata/wasm/go.wasm")
 	require.NoError(t, err, out)
@@ -29,7 +29,7 @@ func TestWasmInspectFailsClearly(t *testing.T) {
 		want []string
 	}{
 		{"missing alloc", []string{"testdata/wasm/no_alloc.wasm"}, []string{
-			"module testdata/wasm/no_alloc.wasm does not fit the wasm_smt ABI:",
+			"module testdata/wasm/no_alloc.wasm does not fit the Kafka Connect ABI:",
 			"- export alloc is missing (expected a function (i32) -> (i32))",
 			`- export "memory" (memory) is missing`,
 		}},
@@ -86,7 +86,7 @@ output:
 	require.Error(t, err, out)
 	assert.Contains(t, out, "pipeline.processors.0 (line 6) (module_path ./testdata/wasm/missing.wasm, function to_upper): module ./testdata/wasm/missing.wasm: open ./testdata/wasm/missing.wasm: no such file or directory")
 	assert.Contains(t, out, "pipeline.processors.1.switch.0.processors.0")
-	assert.Contains(t, out, "module does not fit the wasm_smt ABI: export \"memory\" (memory) is missing; export alloc is missing")
-	assert.Contains(t, out, "(module_path ./testdata/wasm/rust.wasm, function no_such_function): module does not fit the wasm_smt ABI: export no_such_function is missing")
+	assert.Contains(t, out, "module does not fit the Kafka Connect ABI: export \"memory\" (memory) is missing; export alloc is missing")
+	assert.Contains(t, out, "(module_path ./testdata/wasm/rust.wasm, function no_such_function): module does not fit the Kafka Connect ABI: export no_such_function is missing")
 	assert.Contains(t, out, "(module_path ./testdata/wasm/rust.wasm, function to_upper): ok")
 }

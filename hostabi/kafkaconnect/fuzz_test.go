@@ -1,4 +1,4 @@
-package hostabi
+package kafkaconnect
 
 // Fuzz targets of the host side of the ABI (docs/ABI.md):
 //
@@ -31,6 +31,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/tetratelabs/wazero/api"
+
+	"github.com/benthos-wasm/benthos-wasm/hostabi"
+	"github.com/benthos-wasm/benthos-wasm/hostabi/recordtest"
 )
 
 // ---------------------------------------------------------------------------
@@ -46,13 +49,17 @@ type recState struct {
 	emitted           []recState
 }
 
-func stateOf(r *MemRecord) recState {
+func stateOf(r *recordtest.MemRecord) recState {
+	key, value, topic, headers := r.Parts()
+	partition, _ := r.Partition()
+	timestamp, _ := r.Timestamp()
+	dropped, emitted := r.Outcome()
 	s := recState{
-		key: clonePtr(r.key), value: clonePtr(r.value), topic: clonePtr(r.topic),
-		headers:   maps.Clone(r.headers),
-		partition: r.partition, timestamp: r.timestamp, dropped: r.dropped,
+		key: clonePtr(key), value: clonePtr(value), topic: clonePtr(topic),
+		headers:   maps.Clone(headers),
+		partition: partition, timestamp: timestamp, dropped: dropped,
 	}
-	for _, e := range r.emitted {
+	for _, e := range emitted {
 		s.emitted = append(s.emitted, stateOf(e))
 	}
 	return s
@@ -62,7 +69,7 @@ func clonePtr(p *string) *string {
 	if p == nil {
 		return nil
 	}
-	return Str(*p)
+	return recordtest.Str(*p)
 }
 
 func (s recState) clone() recState {
@@ -116,13 +123,13 @@ func (s recState) withParts(in recordJSON) recState {
 	c := s.clone()
 	c.topic, c.key, c.value = nil, nil, nil
 	if in.Topic != nil {
-		c.topic = Str(*in.Topic)
+		c.topic = recordtest.Str(*in.Topic)
 	}
 	if in.Key != nil {
-		c.key = Str(string(*in.Key))
+		c.key = recordtest.Str(string(*in.Key))
 	}
 	if in.Value != nil {
-		c.value = Str(string(*in.Value))
+		c.value = recordtest.Str(string(*in.Value))
 	}
 	c.headers = map[string]string{}
 	for k, v := range in.Headers {
@@ -236,7 +243,7 @@ func readRecordJSON(b []byte) (o oracle) {
 			return invalid("%s is %v, not a string", name, tok)
 		}
 		if name == "topic" {
-			o.state.topic = Str(s)
+			o.state.topic = recordtest.Str(s)
 			continue
 		}
 		v, dev, err := strictBase64(s)
@@ -247,9 +254,9 @@ func readRecordJSON(b []byte) (o oracle) {
 			return oracle{deviation: dev}
 		}
 		if name == "key" {
-			o.state.key = Str(v)
+			o.state.key = recordtest.Str(v)
 		} else {
-			o.state.value = Str(v)
+			o.state.value = recordtest.Str(v)
 		}
 	}
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
@@ -288,18 +295,19 @@ func strictBase64(s string) (decoded, dev string, err error) {
 // FuzzRecordJSON
 
 // startRecords are the records set_record is applied to.
-func startRecord(i uint8) *MemRecord {
+func startRecord(i uint8) *recordtest.MemRecord {
 	switch i % 4 {
 	case 0:
-		return NewMemRecord(nil, nil, nil, nil)
+		return recordtest.New(nil, nil, nil, nil)
 	case 1:
-		return NewMemRecord(Str(""), Str(""), Str(""), map[string]string{"": ""})
+		return recordtest.New(recordtest.Str(""), recordtest.Str(""), recordtest.Str(""), map[string]string{"": ""})
 	case 2:
-		r := NewMemRecord(Str("k"), Str("v\x00\xff"), Str("orders"), map[string]string{"a": "1", "trace-id": "\xff\xfe"})
-		r.partition, r.timestamp = 3, 1700000000000
+		r := recordtest.New(recordtest.Str("k"), recordtest.Str("v\x00\xff"), recordtest.Str("orders"), map[string]string{"a": "1", "trace-id": "\xff\xfe"})
+		r.SetPartition(3)
+		_ = r.SetTimestamp(1700000000000)
 		return r
 	default:
-		return NewMemRecord(nil, Str("only a value"), nil, map[string]string{"ü": "é"})
+		return recordtest.New(nil, recordtest.Str("only a value"), nil, map[string]string{"ü": "é"})
 	}
 }
 
@@ -389,7 +397,7 @@ func FuzzRecordJSON(f *testing.F) {
 		if o := readRecordJSON(enc); !o.valid || !o.state.partsEqual(got) {
 			t.Fatalf("get_record gave %q (%s), which does not read back as %v", enc, o.why+o.deviation, got)
 		}
-		again := NewMemRecord(nil, nil, nil, nil)
+		again := recordtest.New(nil, nil, nil, nil)
 		if err := decodeRecordInto(again, enc); err != nil {
 			t.Fatalf("get_record's own JSON %q is refused by set_record: %v", enc, err)
 		}
@@ -434,7 +442,8 @@ var traceHostFuzz = os.Getenv("FUZZ_TRACE") != ""
 
 var fuzzGuest struct {
 	once sync.Once
-	m    *Module
+	wasm []byte
+	m    *Module // without limits
 	err  error
 }
 
@@ -442,17 +451,29 @@ var fuzzGuest struct {
 // processes), and keeps it for the life of the process.
 func fuzzModule(t testing.TB) *Module {
 	fuzzGuest.once.Do(func() {
-		wasm, err := os.ReadFile(filepath.Join("..", "testdata", "wasm", "fuzz_guest.wasm"))
+		wasm, err := os.ReadFile(filepath.Join("..", "..", "testdata", "wasm", "fuzz_guest.wasm"))
 		if err != nil {
 			fuzzGuest.err = fmt.Errorf("%w (run testdata/build.sh)", err)
 			return
 		}
-		fuzzGuest.m, fuzzGuest.err = Load(context.Background(), "fuzz_guest.wasm", wasm, "f")
+		fuzzGuest.wasm = wasm
+		fuzzGuest.m, fuzzGuest.err = Load(context.Background(), "fuzz_guest.wasm", wasm, Config{Function: "f"})
 	})
 	if fuzzGuest.err != nil {
 		t.Fatal(fuzzGuest.err)
 	}
 	return fuzzGuest.m
+}
+
+// fuzzModuleWithLimits loads the fuzz guest under limits, for one input; the
+// caller closes it.
+func fuzzModuleWithLimits(t testing.TB, limits hostabi.Limits) *Module {
+	fuzzModule(t)
+	m, err := Load(context.Background(), "fuzz_guest.wasm", fuzzGuest.wasm, Config{Function: "f"}, hostabi.WithLimits(limits))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 // fuzzParams is the params map get_param reads.
@@ -467,7 +488,7 @@ var fuzzParams = map[string]string{
 var fuzzParamNames = slices.Sorted(maps.Keys(fuzzParams))
 
 func hostFunctionIndex(name string) byte {
-	for i, f := range allHostFunctions {
+	for i, f := range hostFunctionTable {
 		if f.name == name {
 			return byte(i)
 		}
@@ -523,11 +544,13 @@ const (
 type hostFuzz struct {
 	t          *testing.T
 	in         *Instance
-	x          *exchange
+	x          *hostabi.Exchange
+	st         *callState
+	limits     hostabi.Limits
 	mem        api.Memory
 	next, trap api.MutableGlobal
 	allocCalls api.Global
-	rec        *MemRecord
+	rec        *recordtest.MemRecord
 	name, data []byte
 	record     []byte
 	lastGiven  [2]uint32
@@ -620,14 +643,22 @@ func FuzzHostFunctions(f *testing.F) {
 }
 
 func newHostFuzz(t *testing.T, name, data, record []byte, cfg uint32) *hostFuzz {
-	in, err := fuzzModule(t).Instantiate(context.Background())
+	m := fuzzModule(t)
+	var limits hostabi.Limits
+	if cfg&cfgLimits != 0 {
+		limits = hostabi.Limits{HostCalls: int(cfg & 0xff), CallBytes: int64(cfg >> 8 & 0xffff)}
+		m = fuzzModuleWithLimits(t, limits)
+		t.Cleanup(func() { _ = m.Close(context.Background()) })
+	}
+	in, err := m.Instantiate(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &hostFuzz{t: t, in: in, x: in.x, mem: in.x.mem,
-		next:       in.mod.ExportedGlobal("alloc_next").(api.MutableGlobal),
-		trap:       in.mod.ExportedGlobal("alloc_trap").(api.MutableGlobal),
-		allocCalls: in.mod.ExportedGlobal("alloc_calls"),
+	guest := in.core.Unwrap()
+	h := &hostFuzz{t: t, in: in, x: in.core.Exchange(), st: in.state, limits: limits, mem: guest.Memory(),
+		next:       guest.ExportedGlobal("alloc_next").(api.MutableGlobal),
+		trap:       guest.ExportedGlobal("alloc_trap").(api.MutableGlobal),
+		allocCalls: guest.ExportedGlobal("alloc_calls"),
 		name:       name[:min(len(name), auxOff-nameOff)],
 		data:       data[:min(len(data), recordOff-dataOff)],
 		record:     record[:min(len(record), allocStart-recordOff)],
@@ -641,26 +672,22 @@ func newHostFuzz(t *testing.T, name, data, record []byte, cfg uint32) *hostFuzz 
 		}
 	}
 
-	h.rec = NewMemRecord(Str("key"), Str("value"), Str("topic"), map[string]string{"h": "1"})
+	h.rec = recordtest.New(recordtest.Str("key"), recordtest.Str("value"), recordtest.Str("topic"), map[string]string{"h": "1"})
 	if in, err := parseRecordJSON(record); err == nil {
 		if err := applyRecord(h.rec, in); err != nil {
 			t.Fatal(err)
 		}
 	}
-	h.rec.partition = int32(cfg>>cfgPartitionAt&0x3f) - 1
-	h.rec.timestamp = int64(cfg>>cfgPartitionAt&0x3f)*1000 - 1
+	h.rec.SetPartition(int32(cfg>>cfgPartitionAt&0x3f) - 1)
+	_ = h.rec.SetTimestamp(int64(cfg>>cfgPartitionAt&0x3f)*1000 - 1)
 
-	opts := &options{params: fuzzParams}
-	if cfg&cfgLimits != 0 {
-		opts.limits = Limits{HostCalls: int(cfg & 0xff), CallBytes: int64(cfg >> 8 & 0xffff)}
-	}
+	fc := &Config{Function: "f", Params: fuzzParams}
 	if cfg&cfgNoLog == 0 {
-		opts.log = func(level LogLevel, msg string) {
+		fc.Log = func(level LogLevel, msg string) {
 			h.logged = append(h.logged, fmt.Sprintf("%d:%s", level, msg))
 		}
 	}
-	h.x.opts = opts
-	h.x.begin(h.rec)
+	h.st.cfg, h.st.rec = fc, h.rec
 	return h
 }
 
@@ -678,11 +705,11 @@ type outcome struct {
 // step runs one host function call; it returns false once a call failed.
 func (h *hostFuzz) step(p *program) bool {
 	t := h.t
-	fn := allHostFunctions[int(p.byte())%len(allHostFunctions)]
+	fn := hostFunctionTable[int(p.byte())%len(hostFunctionTable)]
 	h.controlAlloc(p)
-	stack := make([]uint64, max(len(fn.sig.params), len(fn.sig.results)))
+	stack := make([]uint64, max(len(fn.sig.Params), len(fn.sig.Results)))
 	var reads [][2]uint32 // the (ptr, len) arguments, in the order the host reads them
-	switch len(fn.sig.params) {
+	switch len(fn.sig.Params) {
 	case 1: // set_timestamp
 		stack[0] = p.u64()
 	case 2:
@@ -706,48 +733,44 @@ func (h *hostFuzz) step(p *program) bool {
 	allocAt := uint32(h.next.Get())
 	allocsBefore := h.allocCalls.Get()
 	trapping := h.trap.Get() != 0
-	bytesBefore, callsBefore := h.x.callBytes, h.x.hostCalls
+	bytesBefore, callsBefore := h.x.CallBytes(), h.x.HostCalls()
 	loggedBefore := len(h.logged)
 	want := h.expect(fn, stack, reads, memBefore, before, allocAt, trapping)
 	args := slices.Clone(stack)
 
-	panicked, value := h.run(fn, stack)
+	failure := h.run(fn, stack)
 	h.trap.Set(0)
 	describe := func() string {
 		return fmt.Sprintf("%s%v (alloc at %d, trapping %v) over %v", fn.name, args, allocAt, trapping, before)
 	}
 	if traceHostFuzz {
-		t.Logf("%s: failure %v; the ABI says %q", describe(), h.x.failure, want.fail)
+		t.Logf("%s: failure %v; the ABI says %q", describe(), failure, want.fail)
 	}
 
-	if panicked {
-		if _, ok := value.(abandon); !ok {
-			t.Fatalf("%s panicked with %v (%T); only abandon{} may unwind a call", describe(), value, value)
-		}
-		var hfe *HostFunctionError
-		var le *LimitError
+	if failure != nil {
+		var hfe *hostabi.HostFunctionError
+		var le *hostabi.LimitError
 		switch {
-		case errors.As(h.x.failure, &hfe):
-			if hfe.Function != "f" || hfe.Import != fn.name || hfe.Err == nil || hfe.Err.Error() == "" {
+		case errors.As(failure, &hfe):
+			if hfe.Import != fn.name || hfe.Err == nil || hfe.Err.Error() == "" {
 				t.Fatalf("%s: malformed failure %#v", describe(), hfe)
 			}
 			if want.fail == "" {
-				t.Fatalf("%s failed (%v) but the ABI says it succeeds", describe(), h.x.failure)
+				t.Fatalf("%s failed (%v) but the ABI says it succeeds", describe(), failure)
 			}
-		case errors.As(h.x.failure, &le):
-			if le.Function != "f" || le.Limit == "" || le.Detail == "" {
+		case errors.As(failure, &le):
+			if le.Limit == 0 || le.Detail == "" {
 				t.Fatalf("%s: malformed limit error %#v", describe(), le)
 			}
-			limits := h.x.opts.limits
-			callsOver := limits.HostCalls > 0 && h.x.hostCalls > limits.HostCalls
-			bytesOver := limits.CallBytes > 0 && h.x.callBytes > limits.CallBytes
+			callsOver := h.limits.HostCalls > 0 && h.x.HostCalls() > h.limits.HostCalls
+			bytesOver := h.limits.CallBytes > 0 && h.x.CallBytes() > h.limits.CallBytes
 			if !callsOver && !bytesOver {
-				t.Fatalf("%s stopped by %v within its limits (%d calls, %d bytes)", describe(), le, h.x.hostCalls, h.x.callBytes)
+				t.Fatalf("%s stopped by %v within its limits (%d calls, %d bytes)", describe(), le, h.x.HostCalls(), h.x.CallBytes())
 			}
 		default:
-			t.Fatalf("%s abandoned the call with failure %T %v; want a *HostFunctionError or *LimitError", describe(), h.x.failure, h.x.failure)
+			t.Fatalf("%s abandoned the call with failure %T %v; want a *HostFunctionError or *LimitError", describe(), failure, failure)
 		}
-		if h.x.failure.Error() == "" {
+		if failure.Error() == "" {
 			t.Fatalf("%s: empty failure message", describe())
 		}
 		if !bytes.Equal(h.memory(), memBefore) {
@@ -758,22 +781,19 @@ func (h *hostFuzz) step(p *program) bool {
 		}
 		return false
 	}
-	if h.x.failure != nil {
-		t.Fatalf("%s returned normally with failure %v", describe(), h.x.failure)
-	}
 	if want.fail != "" {
 		t.Fatalf("%s succeeded, but the ABI says it fails: %s", describe(), want.fail)
 	}
 
 	// The call succeeded: check it against the ABI.
-	if h.x.hostCalls != callsBefore+1 {
-		t.Fatalf("%s counted %d host calls", describe(), h.x.hostCalls-callsBefore)
+	if h.x.HostCalls() != callsBefore+1 {
+		t.Fatalf("%s counted %d host calls", describe(), h.x.HostCalls()-callsBefore)
 	}
-	if moved := h.x.callBytes - bytesBefore; moved != want.bytes {
+	if moved := h.x.CallBytes() - bytesBefore; moved != want.bytes {
 		t.Fatalf("%s counted %d bytes moved, want %d", describe(), moved, want.bytes)
 	}
-	if limit := h.x.opts.limits.CallBytes; limit > 0 && h.x.callBytes > limit {
-		t.Fatalf("%s moved %d bytes in all, past the limit of %d", describe(), h.x.callBytes, limit)
+	if limit := h.limits.CallBytes; limit > 0 && h.x.CallBytes() > limit {
+		t.Fatalf("%s moved %d bytes in all, past the limit of %d", describe(), h.x.CallBytes(), limit)
 	}
 	if got := stateOf(h.rec); !got.equal(want.after) {
 		t.Fatalf("%s left the record\n%v, want\n%v", describe(), got, want.after)
@@ -805,12 +825,12 @@ func (h *hostFuzz) step(p *program) bool {
 		if !bytes.Equal(mem, memBefore) {
 			t.Fatalf("%s changed guest memory", describe())
 		}
-		if len(fn.sig.results) > 0 && stack[0] != want.result {
+		if len(fn.sig.Results) > 0 && stack[0] != want.result {
 			t.Fatalf("%s returned %#x, want %#x", describe(), stack[0], want.result)
 		}
 	}
 	switch {
-	case want.logLine != "" && h.x.opts.log != nil:
+	case want.logLine != "" && h.st.cfg.Log != nil:
 		if len(h.logged) != loggedBefore+1 || h.logged[loggedBefore] != want.logLine {
 			t.Fatalf("%s logged %q, want %q", describe(), h.logged[loggedBefore:], want.logLine)
 		}
@@ -828,17 +848,10 @@ func (h *hostFuzz) checkRecordJSON(b []byte, rec recState) {
 	}
 }
 
-// run calls fn as the host module does, catching the panic that abandons a call.
-func (h *hostFuzz) run(fn hostFunction, stack []uint64) (panicked bool, value any) {
-	defer func() {
-		if v := recover(); v != nil {
-			panicked, value = true, v
-		}
-	}()
-	h.x.importName = fn.name
-	h.x.countCall()
-	fn.run(context.Background(), h.x, stack)
-	return false, nil
+// run calls fn as the host module does, and returns the error that
+// abandons the guest call, if any.
+func (h *hostFuzz) run(fn hostFunction, stack []uint64) error {
+	return h.x.RunHostFunction(fn.core(), stack)
 }
 
 func (h *hostFuzz) memory() []byte {
@@ -886,7 +899,8 @@ func (h *hostFuzz) region(p *program) (uint32, uint32) {
 	case argLastGiven:
 		return h.lastGiven[0], h.lastGiven[1]
 	case argHeaderName:
-		names := slices.Sorted(maps.Keys(h.rec.headers))
+		_, _, _, headers := h.rec.Parts()
+		names := slices.Sorted(maps.Keys(headers))
 		if len(names) == 0 {
 			return auxOff, 0
 		}
@@ -951,12 +965,12 @@ func (h *hostFuzz) expect(fn hostFunction, stack []uint64, reads [][2]uint32, me
 	case "get_topic":
 		part(rec.topic, "topic")
 	case "set_key":
-		o.after.key = Str(string(args[0]))
+		o.after.key = recordtest.Str(string(args[0]))
 	case "set_value":
-		o.after.value = Str(string(args[0]))
+		o.after.value = recordtest.Str(string(args[0]))
 	case "set_topic":
 		if text(args[0], "topic") {
-			o.after.topic = Str(string(args[0]))
+			o.after.topic = recordtest.Str(string(args[0]))
 		}
 	case "get_header":
 		if text(args[0], "header name") {

@@ -1,9 +1,14 @@
-package hostabi
+// Package record defines the host's view of one record, the Record
+// interface that an ABI's host functions read and write and that a host
+// (the wasm_smt processor, a test) implements over its own messages.
+package record
 
 import "errors"
 
 // ErrAbsent is returned (wrapped) by a Record for a part it does not have. An
-// absent part is not the same as an empty one.
+// absent part is not the same as an empty one. Its text is meant to end a
+// message that already says what is absent, e.g. "the record has no key:
+// absent".
 var ErrAbsent = errors.New("absent")
 
 // Record is the host's view of the record a guest call works on.

@@ -1,21 +1,23 @@
-package hostabi
+package kafkaconnect
 
 import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/benthos-wasm/benthos-wasm/hostabi/recordtest"
 )
 
 func TestRecordJSONShowsAbsentAndEmptyPartsApart(t *testing.T) {
-	rec := NewMemRecord(nil, Str(""), Str("foo"), map[string]string{"b": "2", "a": "\x00\xff"})
+	rec := recordtest.New(nil, recordtest.Str(""), recordtest.Str("foo"), map[string]string{"b": "2", "a": "\x00\xff"})
 	got, err := encodeRecord(rec)
 	require.NoError(t, err)
 	assert.Equal(t, `{"headers":{"a":"AP8=","b":"Mg=="},"topic":"foo","value":""}`, string(got))
 }
 
 func TestSetRecordReplacesEveryPart(t *testing.T) {
-	rec := NewMemRecord(Str("k"), Str("v"), Str("t"), map[string]string{"old": "x"})
+	rec := recordtest.New(recordtest.Str("k"), recordtest.Str("v"), recordtest.Str("t"), map[string]string{"old": "x"})
 	require.NoError(t, decodeRecordInto(rec,
 		[]byte(`{"headers":{"new":"eQ=="},"key":"a2V5","value":""}`)))
 	key, value, topic, headers := rec.Parts()
@@ -52,7 +54,7 @@ func TestSetRecordRefusesMalformedJSON(t *testing.T) {
 		"{\"value\":\"\"}\u00a0":         "record JSON: unexpected data after the object",
 		`{"value":`:                      `record JSON: field "value": EOF`,
 	} {
-		rec := NewMemRecord(Str("k"), Str("v"), nil, nil)
+		rec := recordtest.New(recordtest.Str("k"), recordtest.Str("v"), nil, nil)
 		err := decodeRecordInto(rec, []byte(input))
 		require.Error(t, err, input)
 		assert.Contains(t, err.Error(), want, input)

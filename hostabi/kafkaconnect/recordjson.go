@@ -1,4 +1,4 @@
-package hostabi
+package kafkaconnect
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/benthos-wasm/benthos-wasm/hostabi/record"
 )
 
 // recordJSON is the record as get_record gives it and set_record takes it.
@@ -22,10 +24,16 @@ type recordJSON struct {
 	Value   *[]byte           `json:"value,omitempty"`
 }
 
-// encodeRecord renders rec as record JSON.
-func encodeRecord(rec Record) ([]byte, error) {
+// encodeRecord renders rec as record JSON. A topic or header name that is
+// not UTF-8 fails it, as get_header_names fails: JSON text cannot carry the
+// bytes, and replacing them would rename the part when the guest sets the
+// record back.
+func encodeRecord(rec record.Record) ([]byte, error) {
 	var out recordJSON
 	if topic, err := rec.Topic(); err == nil {
+		if !utf8.Valid(topic) {
+			return nil, errors.New("the topic is not valid UTF-8, which record JSON cannot carry")
+		}
 		s := string(topic)
 		out.Topic = &s
 	} else if !absent(err) {
@@ -42,6 +50,11 @@ func encodeRecord(rec Record) ([]byte, error) {
 	sort.Strings(names)
 	out.Headers = make(map[string][]byte, len(names))
 	for _, name := range names {
+		// encoding/json would turn invalid UTF-8 into U+FFFD, and a guest
+		// that sets the record back would rename the header.
+		if !utf8.ValidString(name) {
+			return nil, fmt.Errorf("header name %q is not valid UTF-8, which record JSON cannot carry", name)
+		}
 		v, err := rec.Header([]byte(name))
 		if err != nil {
 			return nil, err
@@ -66,7 +79,7 @@ func optional(b []byte, err error) (*[]byte, error) {
 // decodeRecordInto replaces rec's topic, key, value and headers with those of
 // the record JSON in b. On error rec may be partly changed: the guest call
 // fails, and the caller discards every write of the call.
-func decodeRecordInto(rec Record, b []byte) error {
+func decodeRecordInto(rec record.Record, b []byte) error {
 	in, err := parseRecordJSON(b)
 	if err != nil {
 		return err
@@ -75,7 +88,7 @@ func decodeRecordInto(rec Record, b []byte) error {
 }
 
 // applyRecord replaces rec's topic, key, value and headers with in's.
-func applyRecord(rec Record, in recordJSON) error {
+func applyRecord(rec record.Record, in recordJSON) error {
 	if in.Topic == nil {
 		rec.RemoveTopic()
 	} else if err := rec.SetTopic([]byte(*in.Topic)); err != nil {

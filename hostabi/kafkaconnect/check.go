@@ -1,0 +1,126 @@
+package kafkaconnect
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/benthos-wasm/benthos-wasm/hostabi"
+)
+
+// Shape is what a module offers the host, once it fits the ABI.
+type Shape struct {
+	// UsesWASI is true when the module imports wasi_snapshot_preview1.
+	UsesWASI bool
+	// Initialize is true when the module exports _initialize (a WASI reactor).
+	Initialize bool
+	// ReturnsResult is true when the function returns a packed i64 result.
+	ReturnsResult bool
+}
+
+// Problem is one way a module does not fit the ABI.
+type Problem struct {
+	// Kind is "import" or "export"; Name the import (module.name) or export.
+	Kind, Name string
+	// Detail says what is wrong and what was expected.
+	Detail string
+}
+
+func (p Problem) String() string { return p.Detail }
+
+// MismatchError is a module that does not fit the ABI, with every problem.
+type MismatchError struct {
+	Module   string
+	Problems []Problem
+}
+
+func (e *MismatchError) Error() string {
+	parts := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		parts[i] = p.Detail
+	}
+	return fmt.Sprintf("module %s does not fit the %s: %s", e.Module, ABIName, strings.Join(parts, "; "))
+}
+
+// errNoFunction is the mismatch of a call without a function name.
+var errNoFunction = errors.New("no function name was given")
+
+// check lists every way a module does not fit the ABI. With function
+// empty, it checks everything but the function.
+func check(d hostabi.Description, function string) (Shape, []Problem) {
+	var shape Shape
+	var problems []Problem
+	add := func(kind, name, format string, args ...any) {
+		problems = append(problems, Problem{Kind: kind, Name: name, Detail: fmt.Sprintf(format, args...)})
+	}
+
+	for _, imp := range d.Imports {
+		full := imp.Module + "." + imp.Name
+		switch {
+		case imp.Kind == hostabi.KindMemory:
+			add("import", full, "import %s is a memory: the guest must define and export its own memory", full)
+		case imp.Module == hostabi.WASIModule:
+			shape.UsesWASI = true
+		case imp.Module == HostModule:
+			want, ok := hostSignatures[imp.Name]
+			if !ok {
+				add("import", full, "import %s is not a host function (expected one of %s)", full, hostFunctionNames())
+			} else if !want.Equal(imp.Signature) {
+				add("import", full, "import %s has type %s, expected %s", full, imp.Signature, want)
+			}
+		default:
+			add("import", full, "import %s is from module %q, which the host does not provide (expected %s or %s)",
+				full, imp.Module, HostModule, hostabi.WASIModule)
+		}
+	}
+	if mem, ok := d.Export(ExportMemory); !ok || mem.Kind != hostabi.KindMemory {
+		add("export", ExportMemory, "export %q (memory) is missing", ExportMemory)
+	}
+
+	expect := func(name string, want ...hostabi.Signature) (ok bool, index int) {
+		def, found := d.Export(name)
+		if !found || def.Kind != hostabi.KindFunction {
+			add("export", name, "export %s is missing (expected a function %s)", name, alternatives(want))
+			return false, 0
+		}
+		for i, w := range want {
+			if w.Equal(def.Signature) {
+				return true, i
+			}
+		}
+		add("export", name, "export %s has type %s, expected %s", name, def.Signature, alternatives(want))
+		return false, 0
+	}
+	expect(ExportAlloc, allocSignature)
+	expect(ExportDealloc, deallocSignature)
+	if function != "" {
+		if ok, i := expect(function, functionSignatures...); ok {
+			shape.ReturnsResult = i == 1
+		}
+	}
+
+	_, shape.Initialize = d.Export(ExportInitialize)
+	if _, start := d.Export(exportStart); start && !shape.Initialize {
+		add("export", exportStart, "the module exports %s but not %s: it is a WASI command, which runs main and exits; "+
+			"build it as a reactor (Go: -buildmode=c-shared)", exportStart, ExportInitialize)
+	}
+	return shape, problems
+}
+
+func alternatives(sigs []hostabi.Signature) string {
+	parts := make([]string, len(sigs))
+	for i, s := range sigs {
+		parts[i] = s.String()
+	}
+	return strings.Join(parts, " or ")
+}
+
+func hostFunctionNames() string {
+	names := make([]string, 0, len(hostSignatures))
+	for name := range hostSignatures {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
