@@ -26,8 +26,8 @@ type conformanceCase struct {
 	config   string // extra processor config (params)
 	in       testRecord
 	want     []testRecord // the messages out, in order
-	wantErr  string   // when set: one message out, the input unchanged, flagged with this
-	wantLog  string   // a line the guest must have logged
+	wantErr  string       // when set: one message out, the input unchanged, flagged with this
+	wantLog  string       // a line the guest must have logged
 }
 
 // withMeta returns the record topic "foo", key "the-key" plus extra metadata
