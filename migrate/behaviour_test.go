@@ -288,6 +288,7 @@ func TestPredicates(t *testing.T) {
 			out := one(t, sink("transforms=x", "transforms.x.type=InsertHeader", "transforms.x.header=applied",
 				"transforms.x.value.literal=yes", "transforms.x.predicate=p", negate, predicate), c.in)
 			assert.Equal(t, c.applies, out.meta["applied"] == "yes", "InsertHeader applied")
+			assert.Empty(t, out.err, "the predicate evaluated without error")
 
 			// Filter drops exactly the records the predicate selects.
 			outs := runRecords(t, sink("transforms=x", "transforms.x.type=Filter", "transforms.x.predicate=p", negate, predicate), c.in)
@@ -303,6 +304,9 @@ func TestPredicates(t *testing.T) {
 			// fails, which shows the SMT ran.
 			ran := out.payload == "HELLO" || strings.Contains(out.err, "value")
 			assert.Equal(t, c.applies, ran, "wasm_smt applied: %q %q", out.payload, out.err)
+			if !c.applies {
+				assert.Empty(t, out.err, "a record the predicate passes over is not flagged")
+			}
 		})
 	}
 }
