@@ -46,6 +46,7 @@ func TestLoadNamesEveryMismatch(t *testing.T) {
 			"module no_alloc.wasm does not fit the Kafka Connect ABI",
 			`export "memory" (memory) is missing`,
 			"export alloc is missing (expected a function (i32) -> (i32))",
+			"export dealloc has type (i32) -> (), expected (i32, i32) -> ()",
 		}},
 		{"bad_import.wasm", "f", []string{
 			"import env.get_value has type () -> (i32), expected () -> (i64)",
