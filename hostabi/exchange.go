@@ -105,6 +105,22 @@ func (x *Exchange) WriteUint32(ptr, v uint32) {
 	}
 }
 
+// WriteUint8 stores one byte at ptr.
+func (x *Exchange) WriteUint8(ptr uint32, v uint8) {
+	x.countBytes(1)
+	if !x.mem.WriteByte(ptr, v) {
+		x.Fail(fmt.Errorf("1 byte at offset %d is outside the guest's memory of %d bytes", ptr, x.mem.Size()))
+	}
+}
+
+// WriteUint16 stores a little-endian uint16 at ptr.
+func (x *Exchange) WriteUint16(ptr uint32, v uint16) {
+	x.countBytes(2)
+	if !x.mem.WriteUint16Le(ptr, v) {
+		x.Fail(fmt.Errorf("2 bytes at offset %d are outside the guest's memory of %d bytes", ptr, x.mem.Size()))
+	}
+}
+
 // WriteUint64 stores a little-endian uint64 at ptr.
 func (x *Exchange) WriteUint64(ptr uint32, v uint64) {
 	x.countBytes(8)
@@ -147,6 +163,13 @@ func (x *Exchange) HostCalls() int { return x.hostCalls }
 
 // CallBytes returns the bytes moved so far in the running call.
 func (x *Exchange) CallBytes() int64 { return x.callBytes }
+
+// ResetCounts starts the host call and byte counts afresh, for an ABI whose
+// one guest call does many units of work, each under the limits on its own.
+func (x *Exchange) ResetCounts() { x.hostCalls, x.callBytes = 0, 0 }
+
+// FunctionName returns the guest function running, for errors.
+func (x *Exchange) FunctionName() string { return x.function }
 
 // countCall counts one host function call against the limit.
 func (x *Exchange) countCall() {

@@ -165,6 +165,40 @@ func (in *Instance) Call(ctx context.Context, f *Func) error {
 		MemoryLimit: in.module.opts.limits.MemoryPages}
 }
 
+// Run calls f like Call, but without the per-call Timeout: it is for a
+// guest-driven ABI whose export runs for the life of the instance (a WASI
+// command's _start that loops over batches) and bounds each unit of work
+// itself. When the module has a Timeout, wazero watches ctx, so cancelling
+// it stops the guest (the error is then a *TrapError whose ExitCode is
+// sys.ExitCodeContextCanceled); without one, nothing can interrupt it.
+// Counts and limits start afresh, as for Call; Exchange.ResetCounts starts
+// them again for each unit of work.
+func (in *Instance) Run(ctx context.Context, f *Func) error {
+	if in.broken {
+		return fmt.Errorf("guest function %s: %w", f.name, ErrBroken)
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	in.x.begin(ctx, f.name)
+	callCtx := in.bound
+	if in.module.opts.limits.Timeout > 0 {
+		callCtx = context.WithValue(ctx, exchangeKey{}, in.x)
+	}
+	err := f.fn.CallWithStack(callCtx, f.Stack)
+	in.x.end()
+	in.flushOutput()
+	if err == nil {
+		return nil
+	}
+	in.broken = true
+	if in.x.failure != nil {
+		return in.x.failure
+	}
+	return &TrapError{Function: f.name, Err: err, MemoryPages: in.MemoryPages(),
+		MemoryLimit: in.module.opts.limits.MemoryPages}
+}
+
 // call calls f under the timeout when there is one, and tells whether the
 // call ran past it. Without a timeout it allocates nothing.
 func (in *Instance) call(ctx context.Context, f *Func) (timedOut bool, err error) {

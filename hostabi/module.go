@@ -51,11 +51,14 @@ func WithCompilationCacheDir(dir string) Option {
 	return func(o *options) { o.cacheDir = dir }
 }
 
-// WithEnvironment gives WASI guests these environment variables. The map is
-// copied.
+// WithEnvironment adds these environment variables to what WASI guests
+// see; a later WithEnvironment overrides an earlier one's value of the same
+// name. The map is copied.
 func WithEnvironment(env map[string]string) Option {
 	return func(o *options) {
-		o.env = make(map[string]string, len(env))
+		if o.env == nil {
+			o.env = make(map[string]string, len(env))
+		}
 		for k, v := range env {
 			o.env[k] = v
 		}

@@ -399,3 +399,17 @@ func (r *messageRecord) outcome() string {
 	}
 	return outcomeOK
 }
+
+// Offset implements record.Record: the offset in metadata field
+// kafka_offset, which the kafka_franz input sets.
+func (r *messageRecord) Offset() (int64, error) {
+	v, ok := r.msg.MetaGetMut(kafkameta.Offset)
+	if !ok {
+		return -1, nil
+	}
+	n, err := kafkameta.Int(v)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("offset (metadata field %q) is %v, not an offset", kafkameta.Offset, v)
+	}
+	return n, nil
+}

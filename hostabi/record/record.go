@@ -49,6 +49,9 @@ type Record interface {
 	// record has none; an error means the host holds one it cannot read.
 	Timestamp() (int64, error)
 	SetTimestamp(ms int64) error
+	// Offset returns the record's offset in its partition, or -1 when it
+	// has none; an error means the host holds one it cannot read.
+	Offset() (int64, error)
 
 	// Drop filters the record out if the call succeeds.
 	Drop()

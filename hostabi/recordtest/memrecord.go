@@ -11,12 +11,12 @@ import (
 
 // MemRecord is a record.Record kept in memory, with raw-bytes parts (no
 // converters). Writes go straight through: transactions are the host's
-// business, not the record's. Partition and timestamp start at -1 (none).
+// business, not the record's. Partition, timestamp and offset start at -1 (none).
 type MemRecord struct {
 	key, value, topic *string
 	headers           map[string]string
 	partition         int32
-	timestamp         int64
+	timestamp, offset int64
 	dropped           bool
 	emitted           []*MemRecord
 }
@@ -26,7 +26,7 @@ func New(key, value, topic *string, headers map[string]string) *MemRecord {
 	if headers == nil {
 		headers = map[string]string{}
 	}
-	return &MemRecord{key: key, value: value, topic: topic, headers: headers, partition: -1, timestamp: -1}
+	return &MemRecord{key: key, value: value, topic: topic, headers: headers, partition: -1, timestamp: -1, offset: -1}
 }
 
 // Str returns a pointer to s, for the parts of a MemRecord.
@@ -39,6 +39,9 @@ func (r *MemRecord) Parts() (key, value, topic *string, headers map[string]strin
 
 // SetPartition sets the partition that Partition returns (-1: none).
 func (r *MemRecord) SetPartition(p int32) { r.partition = p }
+
+// SetOffset sets the offset that Offset returns (-1: none).
+func (r *MemRecord) SetOffset(o int64) { r.offset = o }
 
 // Outcome returns what Drop and Emit did.
 func (r *MemRecord) Outcome() (dropped bool, emitted []*MemRecord) { return r.dropped, r.emitted }
@@ -117,6 +120,9 @@ func (r *MemRecord) Partition() (int32, error) { return r.partition, nil }
 
 // Timestamp implements record.Record.
 func (r *MemRecord) Timestamp() (int64, error) { return r.timestamp, nil }
+
+// Offset implements record.Record.
+func (r *MemRecord) Offset() (int64, error) { return r.offset, nil }
 
 // SetTimestamp implements record.Record.
 func (r *MemRecord) SetTimestamp(ms int64) error { r.timestamp = ms; return nil }

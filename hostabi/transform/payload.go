@@ -1,0 +1,140 @@
+package transform
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Header is one record header. A nil Value is a null header value.
+type Header struct {
+	Key   []byte
+	Value []byte
+}
+
+// Payload is the part of a record that crosses the ABI as bytes: key,
+// value and headers. A nil Key or Value is null (length -1 on the wire);
+// an empty non-nil one is empty.
+type Payload struct {
+	Key, Value []byte
+	Headers    []Header
+}
+
+// appendPayload encodes p as the ABI's record payload: the key, the value
+// and the headers, each length a zigzag varint (-1 for null), as in Kafka's
+// record format.
+func appendPayload(dst []byte, p Payload) []byte {
+	dst = appendBytes(dst, p.Key)
+	dst = appendBytes(dst, p.Value)
+	dst = binary.AppendVarint(dst, int64(len(p.Headers)))
+	for _, h := range p.Headers {
+		dst = appendBytes(dst, h.Key)
+		dst = appendBytes(dst, h.Value)
+	}
+	return dst
+}
+
+func appendBytes(dst, b []byte) []byte {
+	if b == nil {
+		return binary.AppendVarint(dst, -1)
+	}
+	dst = binary.AppendVarint(dst, int64(len(b)))
+	return append(dst, b...)
+}
+
+// payloadSize is the length appendPayload would produce.
+func payloadSize(p Payload) int {
+	n := bytesSize(p.Key) + bytesSize(p.Value) + varintSize(int64(len(p.Headers)))
+	for _, h := range p.Headers {
+		n += bytesSize(h.Key) + bytesSize(h.Value)
+	}
+	return n
+}
+
+func bytesSize(b []byte) int {
+	if b == nil {
+		return varintSize(-1)
+	}
+	return varintSize(int64(len(b))) + len(b)
+}
+
+func varintSize(v int64) int {
+	var buf [binary.MaxVarintLen64]byte
+	return binary.PutVarint(buf[:], v)
+}
+
+// errTrailing is a payload with bytes after its last header.
+var errTrailing = errors.New("bytes after the last header")
+
+// parsePayload decodes a record payload a guest wrote. The result's slices
+// point into b: the caller owns b and must not change it while they are in
+// use. Anything but exactly one payload is an error naming what is wrong.
+func parsePayload(b []byte) (Payload, error) {
+	var p Payload
+	r := reader{b: b}
+	var err error
+	if p.Key, err = r.bytes("the key"); err != nil {
+		return p, err
+	}
+	if p.Value, err = r.bytes("the value"); err != nil {
+		return p, err
+	}
+	count, err := r.varint("the header count")
+	if err != nil {
+		return p, err
+	}
+	if count < 0 || count > int64(len(r.b)) { // each header takes at least one byte
+		return p, fmt.Errorf("the header count %d is impossible in %d bytes", count, len(r.b))
+	}
+	if count > 0 {
+		p.Headers = make([]Header, count)
+	}
+	for i := range p.Headers {
+		what := fmt.Sprintf("header %d", i)
+		if p.Headers[i].Key, err = r.bytes(what + "'s key"); err != nil {
+			return p, err
+		}
+		if p.Headers[i].Key == nil {
+			return p, fmt.Errorf("%s has a null key", what)
+		}
+		if p.Headers[i].Value, err = r.bytes(what + "'s value"); err != nil {
+			return p, err
+		}
+	}
+	if len(r.b) > 0 {
+		return p, fmt.Errorf("%w: %d of them", errTrailing, len(r.b))
+	}
+	return p, nil
+}
+
+// reader reads a payload's varints and byte strings.
+type reader struct{ b []byte }
+
+func (r *reader) varint(what string) (int64, error) {
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		return 0, fmt.Errorf("%s is not a complete varint", what)
+	}
+	r.b = r.b[n:]
+	return v, nil
+}
+
+// bytes reads a length and that many bytes; length -1 is null (nil).
+func (r *reader) bytes(what string) ([]byte, error) {
+	n, err := r.varint(what + "'s length")
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case n == -1:
+		return nil, nil
+	case n < -1 || n > math.MaxInt32:
+		return nil, fmt.Errorf("%s has length %d", what, n)
+	case n > int64(len(r.b)):
+		return nil, fmt.Errorf("%s has length %d, but only %d bytes follow", what, n, len(r.b))
+	}
+	b := r.b[:n:n]
+	r.b = r.b[n:]
+	return b, nil
+}
