@@ -159,6 +159,9 @@ func containsByte(s string, c byte) bool {
 	return false
 }
 
+// Name returns the name the module was compiled with.
+func (m *Module) Name() string { return m.name }
+
 // Description returns what the module imports and exports.
 func (m *Module) Description() Description { return m.description }
 

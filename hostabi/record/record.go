@@ -60,3 +60,6 @@ type Record interface {
 	// replaces.
 	Emit() Record
 }
+
+// IsAbsent reports whether err says a part is absent.
+func IsAbsent(err error) bool { return errors.Is(err, ErrAbsent) }

@@ -1,0 +1,173 @@
+package connectwasm
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/benthos-wasm/benthos-wasm/hostabi"
+)
+
+// ABIName names this ABI in errors and reports.
+const ABIName = "Redpanda Connect wasm ABI"
+
+// HostModule is the import module of every host function.
+const HostModule = "benthos_wasm"
+
+// DefaultFunction is the function Redpanda Connect calls when none is named.
+const DefaultFunction = "process"
+
+// Exports the host uses.
+const (
+	ExportMemory     = "memory"
+	ExportInitialize = "_initialize" // a reactor (standard Go -buildmode=c-shared): run once
+	ExportStart      = "_start"      // a TinyGo module: main runs once and returns
+)
+
+// Allocator is a guest's pair of allocation exports.
+type Allocator struct {
+	Alloc, Free string
+	// HostFrees says who frees the buffers the host gives the guest. A
+	// malloc/free guest (TinyGo's) reads them in place and never frees
+	// them, so the host frees each after the call; an allocate/deallocate
+	// guest (the Rust example's) takes ownership of them and frees them
+	// itself, so the host must not.
+	HostFrees bool
+	freeSig   hostabi.Signature
+}
+
+// The allocator styles, in the order they are looked for.
+var (
+	MallocFree = Allocator{Alloc: "malloc", Free: "free", HostFrees: true,
+		freeSig: sig(types(i32))}
+	AllocateDeallocate = Allocator{Alloc: "allocate", Free: "deallocate",
+		freeSig: sig(types(i32, i32))}
+	allocators = []Allocator{MallocFree, AllocateDeallocate}
+)
+
+const (
+	i32 = hostabi.I32
+	i64 = hostabi.I64
+)
+
+func sig(params []hostabi.ValueType, results ...hostabi.ValueType) hostabi.Signature {
+	return hostabi.Signature{Params: params, Results: results}
+}
+
+func types(ts ...hostabi.ValueType) []hostabi.ValueType { return ts }
+
+var (
+	allocSig    = sig(types(i32), i32)
+	functionSig = sig(nil)
+)
+
+// importSignatures are the ABI's imports and their types.
+var importSignatures = map[string]hostabi.Signature{
+	"v0_msg_as_bytes":  sig(nil, i64),
+	"v0_msg_set_bytes": sig(types(i32, i32)),
+	"v0_msg_get_meta":  sig(types(i32, i32), i64),
+	"v0_msg_set_meta":  sig(types(i32, i32, i32, i32)),
+}
+
+// Problem is one way a module does not fit the ABI.
+type Problem struct {
+	Kind, Name, Detail string // Kind is "import" or "export"
+}
+
+// MismatchError is a module that does not fit the ABI, with every problem.
+type MismatchError struct {
+	Module   string
+	Problems []Problem
+}
+
+func (e *MismatchError) Error() string {
+	parts := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		parts[i] = p.Detail
+	}
+	return fmt.Sprintf("module %s does not fit the %s: %s", e.Module, ABIName, strings.Join(parts, "; "))
+}
+
+// Shape is what a module that fits offers the host.
+type Shape struct {
+	Allocator Allocator
+	Start     string // the export run once per instance, or ""
+}
+
+// Check lists every way a module does not fit the ABI for calling
+// function (not checked when empty), and what it offers when it fits.
+func Check(d hostabi.Description, function string) (Shape, []Problem) {
+	var shape Shape
+	var problems []Problem
+	add := func(kind, name, format string, args ...any) {
+		problems = append(problems, Problem{Kind: kind, Name: name, Detail: fmt.Sprintf(format, args...)})
+	}
+	for _, imp := range d.Imports {
+		full := imp.Module + "." + imp.Name
+		switch {
+		case imp.Kind == hostabi.KindMemory:
+			add("import", full, "import %s is a memory: the guest must define and export its own memory", full)
+		case imp.Module == hostabi.WASIModule:
+		case imp.Module == HostModule:
+			want, ok := importSignatures[imp.Name]
+			if !ok {
+				add("import", full, "import %s is not a function of the %s (expected one of %s)", full, ABIName, importNames())
+			} else if !want.Equal(imp.Signature) {
+				add("import", full, "import %s has type %s, expected %s", full, imp.Signature, want)
+			}
+		default:
+			add("import", full, "import %s is from module %q, which the host does not provide (expected %s or %s)",
+				full, imp.Module, HostModule, hostabi.WASIModule)
+		}
+	}
+	if mem, ok := d.Export(ExportMemory); !ok || mem.Kind != hostabi.KindMemory {
+		add("export", ExportMemory, "export %q (memory) is missing", ExportMemory)
+	}
+	if function != "" {
+		if f, ok := d.Export(function); !ok || f.Kind != hostabi.KindFunction {
+			add("export", function, "export %s is missing (expected a function %s)", function, functionSig)
+		} else if !f.Signature.Equal(functionSig) {
+			add("export", function, "export %s has type %s, expected %s", function, f.Signature, functionSig)
+		}
+	}
+	found := false
+	for _, a := range allocators {
+		alloc, okAlloc := d.Export(a.Alloc)
+		free, okFree := d.Export(a.Free)
+		if !okAlloc && !okFree {
+			continue
+		}
+		found = true
+		switch {
+		case !okAlloc || !okFree:
+			add("export", a.Alloc, "the module exports only one of %s and %s: an allocator needs both", a.Alloc, a.Free)
+		case !alloc.Signature.Equal(allocSig):
+			add("export", a.Alloc, "export %s has type %s, expected %s", a.Alloc, alloc.Signature, allocSig)
+		case !free.Signature.Equal(a.freeSig):
+			add("export", a.Free, "export %s has type %s, expected %s", a.Free, free.Signature, a.freeSig)
+		default:
+			shape.Allocator = a
+		}
+		break
+	}
+	if !found {
+		add("export", MallocFree.Alloc, "no allocator is exported (expected %s %s and %s %s, or %s %s and %s %s)",
+			MallocFree.Alloc, allocSig, MallocFree.Free, MallocFree.freeSig,
+			AllocateDeallocate.Alloc, allocSig, AllocateDeallocate.Free, AllocateDeallocate.freeSig)
+	}
+	if _, ok := d.Export(ExportInitialize); ok {
+		shape.Start = ExportInitialize
+	} else if _, ok := d.Export(ExportStart); ok {
+		shape.Start = ExportStart
+	}
+	return shape, problems
+}
+
+func importNames() string {
+	names := make([]string, 0, len(importSignatures))
+	for name := range importSignatures {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}

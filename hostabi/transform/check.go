@@ -1,0 +1,77 @@
+package transform
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/benthos-wasm/benthos-wasm/hostabi"
+)
+
+// Problem is one way a module does not fit the ABI.
+type Problem struct {
+	Kind, Name, Detail string // Kind is "import" or "export"
+}
+
+// MismatchError is a module that does not fit the ABI, with every problem.
+type MismatchError struct {
+	Module   string
+	Problems []Problem
+}
+
+func (e *MismatchError) Error() string {
+	parts := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		parts[i] = p.Detail
+	}
+	return fmt.Sprintf("module %s does not fit the %s: %s", e.Module, ABIName, strings.Join(parts, "; "))
+}
+
+// Check lists every way a module does not fit the ABI: a WASI command
+// exporting _start and memory that imports only this ABI's functions and
+// WASI.
+func Check(d hostabi.Description) []Problem {
+	var problems []Problem
+	add := func(kind, name, format string, args ...any) {
+		problems = append(problems, Problem{Kind: kind, Name: name, Detail: fmt.Sprintf(format, args...)})
+	}
+	for _, imp := range d.Imports {
+		full := imp.Module + "." + imp.Name
+		switch {
+		case imp.Kind == hostabi.KindMemory:
+			add("import", full, "import %s is a memory: the guest must define and export its own memory", full)
+		case imp.Module == hostabi.WASIModule:
+		case imp.Module == HostModule:
+			want, ok := importSignatures[imp.Name]
+			if !ok {
+				add("import", full, "import %s is not a function of the %s (expected one of %s)", full, ABIName, importNames())
+			} else if !want.Equal(imp.Signature) {
+				add("import", full, "import %s has type %s, expected %s", full, imp.Signature, want)
+			}
+		case imp.Module == SchemaRegistryModule:
+			add("import", full, "import %s is from Redpanda's schema registry module, which this host does not provide yet", full)
+		default:
+			add("import", full, "import %s is from module %q, which the host does not provide (expected %s or %s)",
+				full, imp.Module, HostModule, hostabi.WASIModule)
+		}
+	}
+	if mem, ok := d.Export(ExportMemory); !ok || mem.Kind != hostabi.KindMemory {
+		add("export", ExportMemory, "export %q (memory) is missing", ExportMemory)
+	}
+	want := sig(nil)
+	if start, ok := d.Export(ExportStart); !ok || start.Kind != hostabi.KindFunction {
+		add("export", ExportStart, "export %s is missing (expected a function %s: a transform is a WASI command whose main runs the SDK's loop)", ExportStart, want)
+	} else if !start.Signature.Equal(want) {
+		add("export", ExportStart, "export %s has type %s, expected %s", ExportStart, start.Signature, want)
+	}
+	return problems
+}
+
+func importNames() string {
+	names := make([]string, 0, len(importSignatures))
+	for name := range importSignatures {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
