@@ -105,3 +105,15 @@ func TestVersionFlagPrintsWhatLdflagsSet(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "Version: v9.9.9-test\nDate: 2031-01-01\n", string(out))
 }
+
+// printedVersion is the version the test binary prints with --version,
+// which is also the engine version Benthos hands to tracers and exporters.
+func printedVersion(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command(binary, "--version").Output()
+	require.NoError(t, err)
+	first, _, _ := strings.Cut(string(out), "\n")
+	version, ok := strings.CutPrefix(first, "Version: ")
+	require.True(t, ok, string(out))
+	return version
+}
