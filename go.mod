@@ -1,6 +1,6 @@
 module github.com/benthos-wasm/benthos-wasm
 
-go 1.26.8
+go 1.26.0
 
 require (
 	github.com/dustin/go-humanize v1.0.1

@@ -74,11 +74,11 @@ func Names() []string {
 	return append(names, aliases...)
 }
 
-// Aliases returns the Kafka Connect class names accepted for each converter.
-func Aliases() map[string]string {
-	out := make(map[string]string, len(kafkaConnectAliases))
-	for alias, name := range kafkaConnectAliases {
-		out[alias] = name
-	}
-	return out
+// KafkaConnectAlias returns the name of the converter a Kafka Connect
+// converter class stands for, such as bytes for
+// org.apache.kafka.connect.converters.ByteArrayConverter; ok is false for
+// any class without one.
+func KafkaConnectAlias(class string) (name string, ok bool) {
+	name, ok = kafkaConnectAliases[class]
+	return name, ok
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/benthos-wasm/benthos-wasm/internal/testutil"
+	"github.com/benthos-wasm/benthos-wasm/kafkameta"
 )
 
 func TestInputCheckpointLimitPausesAPartition(t *testing.T) {
@@ -74,7 +75,7 @@ kafka_franz:
 		consume: func(_ context.Context, b service.MessageBatch) error {
 			partitions := map[any]bool{}
 			for _, m := range b {
-				p, _ := m.MetaGetMut(MetaPartition)
+				p, _ := m.MetaGetMut(kafkameta.Partition)
 				partitions[p] = true
 			}
 			mu.Lock()
@@ -136,8 +137,8 @@ kafka_franz:
 			mu.Lock()
 			defer mu.Unlock()
 			for _, m := range b {
-				p, _ := m.MetaGetMut(MetaPartition)
-				o, _ := m.MetaGetMut(MetaOffset)
+				p, _ := m.MetaGetMut(kafkameta.Partition)
+				o, _ := m.MetaGetMut(kafkameta.Offset)
 				got = append(got, fmt.Sprintf("%v:%v", p, o))
 			}
 			return nil

@@ -12,23 +12,6 @@ import (
 	"github.com/benthos-wasm/benthos-wasm/kafkameta"
 )
 
-// Metadata fields the kafka_franz input sets on every message (besides one
-// field per record header); kafkameta documents each.
-const (
-	MetaKey           = kafkameta.Key
-	MetaTopic         = kafkameta.Topic
-	MetaPartition     = kafkameta.Partition
-	MetaOffset        = kafkameta.Offset
-	MetaTimestampMs   = kafkameta.TimestampMs
-	MetaTimestampUnix = kafkameta.TimestampUnix
-	MetaLag           = kafkameta.Lag
-	MetaTombstone     = kafkameta.Tombstone
-)
-
-// IsBookkeeping reports whether a metadata field is one the input sets to
-// describe a record (kafka_key, kafka_offset, ...) rather than a header.
-func IsBookkeeping(name string) bool { return kafkameta.IsBookkeeping(name) }
-
 // recordToMessage turns a consumed record into a message: the value is the
 // payload, headers become metadata fields of their own names (the last one
 // wins when a name repeats; a header named like a bookkeeping field is
@@ -42,19 +25,19 @@ func recordToMessage(r *kgo.Record, highWatermark int64) *service.Message {
 		}
 	}
 	if r.Key != nil {
-		msg.MetaSetMut(MetaKey, string(r.Key))
+		msg.MetaSetMut(kafkameta.Key, string(r.Key))
 	}
-	msg.MetaSetMut(MetaTopic, r.Topic)
-	msg.MetaSetMut(MetaPartition, int(r.Partition))
-	msg.MetaSetMut(MetaOffset, int(r.Offset))
-	msg.MetaSetMut(MetaTimestampMs, r.Timestamp.UnixMilli())
-	msg.MetaSetMut(MetaTimestampUnix, r.Timestamp.Unix())
+	msg.MetaSetMut(kafkameta.Topic, r.Topic)
+	msg.MetaSetMut(kafkameta.Partition, int(r.Partition))
+	msg.MetaSetMut(kafkameta.Offset, int(r.Offset))
+	msg.MetaSetMut(kafkameta.TimestampMs, r.Timestamp.UnixMilli())
+	msg.MetaSetMut(kafkameta.TimestampUnix, r.Timestamp.Unix())
 	lag := highWatermark - r.Offset - 1
 	if lag < 0 {
 		lag = 0
 	}
-	msg.MetaSetMut(MetaLag, int(lag))
-	msg.MetaSetMut(MetaTombstone, r.Value == nil)
+	msg.MetaSetMut(kafkameta.Lag, int(lag))
+	msg.MetaSetMut(kafkameta.Tombstone, r.Value == nil)
 	return msg
 }
 
@@ -94,7 +77,7 @@ func (b *recordBuilder) build(msg *service.Message) (*kgo.Record, error) {
 		if r.Key == nil {
 			r.Key = []byte{}
 		}
-	} else if k, ok := msg.MetaGet(MetaKey); ok {
+	} else if k, ok := msg.MetaGet(kafkameta.Key); ok {
 		r.Key = []byte(k)
 	}
 
@@ -155,13 +138,13 @@ func (b *recordBuilder) recordTime(msg *service.Message) (time.Time, error) {
 		}
 		return time.UnixMilli(n), nil
 	}
-	v, ok := msg.MetaGetMut(MetaTimestampMs)
+	v, ok := msg.MetaGetMut(kafkameta.TimestampMs)
 	if !ok {
 		return time.Time{}, nil
 	}
 	ms, err := kafkameta.Int(v)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("metadata %s: %w", MetaTimestampMs, err)
+		return time.Time{}, fmt.Errorf("metadata %s: %w", kafkameta.TimestampMs, err)
 	}
 	return time.UnixMilli(ms), nil
 }

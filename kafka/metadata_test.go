@@ -223,11 +223,3 @@ func TestRecordRoundTripsThroughAMessage(t *testing.T) {
 		assert.Equal(t, in.Headers, out.Headers)
 	}
 }
-
-func TestIsBookkeeping(t *testing.T) {
-	for _, name := range []string{"kafka_key", "kafka_topic", "kafka_partition", "kafka_offset",
-		"kafka_timestamp_ms", "kafka_timestamp_unix", "kafka_lag", "kafka_tombstone_message"} {
-		assert.True(t, IsBookkeeping(name), name)
-	}
-	assert.False(t, IsBookkeeping("kafka_other"))
-}

@@ -21,6 +21,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/benthos-wasm/benthos-wasm/kafkameta"
 )
 
 // writeThenRead writes one record with the output component, then reads it
@@ -35,7 +37,7 @@ func writeThenRead(t *testing.T, addr, topic, connFields string) {
 	require.NoError(t, out.Connect(ctx))
 	defer out.Close(ctx)
 	msg := service.NewMessage([]byte("secret value"))
-	msg.MetaSetMut(MetaKey, "k")
+	msg.MetaSetMut(kafkameta.Key, "k")
 	require.NoError(t, out.WriteBatch(ctx, service.MessageBatch{msg}))
 
 	in, err := parseInput(fmt.Sprintf("seed_brokers: [ %q ]\ntopics: [ %s ]\nfetch_max_wait: 200ms\n%s", addr, topic, connFields))
@@ -48,7 +50,7 @@ func writeThenRead(t *testing.T, addr, topic, connFields string) {
 	b, err := batch[0].AsBytes()
 	require.NoError(t, err)
 	assert.Equal(t, "secret value", string(b))
-	k, _ := batch[0].MetaGet(MetaKey)
+	k, _ := batch[0].MetaGet(kafkameta.Key)
 	assert.Equal(t, "k", k)
 	require.NoError(t, ack(ctx, nil))
 }

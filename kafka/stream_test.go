@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/benthos-wasm/benthos-wasm/kafkameta"
 )
 
 // gate holds the messages of chosen offsets in a pipeline processor until
@@ -27,7 +29,7 @@ var gate = struct {
 type gateProcessor struct{}
 
 func (gateProcessor) Process(ctx context.Context, msg *service.Message) (service.MessageBatch, error) {
-	v, _ := msg.MetaGetMut(MetaOffset)
+	v, _ := msg.MetaGetMut(kafkameta.Offset)
 	offset, _ := v.(int)
 	gate.Lock()
 	ch := gate.hold[offset]
@@ -83,7 +85,7 @@ func (o *offsets) add(b service.MessageBatch) {
 	o.Lock()
 	defer o.Unlock()
 	for _, m := range b {
-		v, _ := m.MetaGetMut(MetaOffset)
+		v, _ := m.MetaGetMut(kafkameta.Offset)
 		n, _ := v.(int)
 		o.got = append(o.got, n)
 	}
@@ -202,7 +204,7 @@ func TestStreamRetriesNackedMessagesBeforeCommittingThem(t *testing.T) {
 	stream{input: inputYAML(addr, "nacks", "g-nacks"), threads: 1,
 		consume: func(_ context.Context, b service.MessageBatch) error {
 			for _, m := range b {
-				if v, _ := m.MetaGetMut(MetaOffset); v == 5 {
+				if v, _ := m.MetaGetMut(kafkameta.Offset); v == 5 {
 					mu.Lock()
 					refuse := refusals < 3
 					if refuse {
@@ -241,7 +243,7 @@ func TestStreamWithoutAutoReplayDropsRejectedMessages(t *testing.T) {
 	stream{
 		input: inputYAML(addr, "drop", "g-drop") + "  auto_replay_nacks: false\n", threads: 1,
 		consume: func(_ context.Context, b service.MessageBatch) error {
-			if v, _ := b[0].MetaGetMut(MetaOffset); v == 5 {
+			if v, _ := b[0].MetaGetMut(kafkameta.Offset); v == 5 {
 				refused.add(b)
 				return errors.New("output refuses offset 5")
 			}

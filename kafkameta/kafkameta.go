@@ -5,7 +5,9 @@ package kafkameta
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -32,14 +34,36 @@ const (
 	Tombstone = "kafka_tombstone_message"
 )
 
-var bookkeeping = map[string]bool{
-	Key: true, Topic: true, Partition: true, Offset: true,
-	TimestampMs: true, TimestampUnix: true, Lag: true, Tombstone: true,
+// bookkeeping is the one list of the fields above, with what each holds:
+// the Kafka input and output never treat them as headers, and wasm_smt
+// refuses a guest's header of one of their names, saying what it holds.
+var bookkeeping = map[string]string{
+	Key:           "the record's key",
+	Topic:         "the record's topic",
+	Partition:     "the record's partition",
+	Offset:        "the record's offset",
+	TimestampMs:   "the record's timestamp",
+	TimestampUnix: "the record's timestamp",
+	Lag:           "the consumer lag",
+	Tombstone:     "whether the value is absent",
 }
 
 // IsBookkeeping reports whether a metadata field describes a record
 // (kafka_key, kafka_offset, ...) rather than carrying one of its headers.
-func IsBookkeeping(name string) bool { return bookkeeping[name] }
+func IsBookkeeping(name string) bool {
+	_, ok := bookkeeping[name]
+	return ok
+}
+
+// Bookkeeping returns the names of every field that describes a record, in
+// ascending order.
+func Bookkeeping() []string {
+	return slices.Sorted(maps.Keys(bookkeeping))
+}
+
+// Holds says what a field that describes a record holds, such as "the
+// record's offset", for errors; it is "" for any other name.
+func Holds(name string) string { return bookkeeping[name] }
 
 // IsTombstone reports whether msg stands for a record with a null value:
 // its Tombstone field is the boolean true or the text "true".

@@ -41,4 +41,14 @@ func TestBookkeepingIsEveryKafkaField(t *testing.T) {
 		assert.True(t, kafkameta.IsBookkeeping(f), f)
 	}
 	assert.False(t, kafkameta.IsBookkeeping("trace-id"))
+	assert.Equal(t, []string{"kafka_key", "kafka_lag", "kafka_offset", "kafka_partition", "kafka_timestamp_ms",
+		"kafka_timestamp_unix", "kafka_tombstone_message", "kafka_topic"}, kafkameta.Bookkeeping())
+}
+
+func TestHoldsSaysWhatEachFieldHolds(t *testing.T) {
+	for _, name := range kafkameta.Bookkeeping() {
+		assert.NotEmpty(t, kafkameta.Holds(name), name)
+	}
+	assert.Equal(t, "the record's offset", kafkameta.Holds(kafkameta.Offset))
+	assert.Empty(t, kafkameta.Holds("trace-id"))
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/benthos-wasm/benthos-wasm/codec"
 )
 
 // Omission is a part of the connector configuration the translation did not
@@ -235,13 +237,10 @@ func renderSteps(steps []step) *yaml.Node {
 	return seq(try)
 }
 
-// Converter classes that read and write what the pipeline works on.
-const (
-	byteArrayConverter    = "org.apache.kafka.connect.converters.ByteArrayConverter"
-	stringConverter       = "org.apache.kafka.connect.storage.StringConverter"
-	jsonConverter         = "org.apache.kafka.connect.json.JsonConverter"
-	simpleHeaderConverter = "org.apache.kafka.connect.storage.SimpleHeaderConverter"
-)
+// simpleHeaderConverter is Kafka Connect's default header converter, which
+// has no wasm_smt converter of its own but keeps headers as the pipeline
+// reads them. The other converter classes are codec's Kafka Connect aliases.
+const simpleHeaderConverter = "org.apache.kafka.connect.storage.SimpleHeaderConverter"
 
 // converters checks the connector's converters: the pipeline works on the
 // raw key and value, JSON for the SMTs, so bytes, string and schemaless
@@ -251,9 +250,10 @@ func (t *translator) converters() {
 	for _, p := range []string{"key", "value"} {
 		prop := p + ".converter"
 		class := normalizeClass(t.c.str(prop, ""))
-		switch class {
-		case "", byteArrayConverter, stringConverter:
-		case jsonConverter:
+		name, _ := codec.KafkaConnectAlias(class)
+		switch {
+		case class == "" || name == codec.BytesName || name == codec.StringName:
+		case name == codec.JSONName:
 			if t.c.str(prop+".schemas.enable", "true") != "false" {
 				t.omit(prop+".schemas.enable", "JsonConverter with schemas (the default) wraps each %s in a {\"schema\", \"payload\"} envelope; the pipeline reads the JSON as it is, envelope included (set it to false if the data has none)", p)
 			}
@@ -264,9 +264,8 @@ func (t *translator) converters() {
 			t.c.get(k) // settings of the converter, covered by the line above
 		}
 	}
-	switch class := normalizeClass(t.c.str("header.converter", "")); class {
-	case "", simpleHeaderConverter, stringConverter, byteArrayConverter, jsonConverter:
-	default:
+	class := normalizeClass(t.c.str("header.converter", ""))
+	if _, known := codec.KafkaConnectAlias(class); !known && class != "" && class != simpleHeaderConverter {
 		t.omit("header.converter", "converter %s is not translated: headers are the raw bytes here", class)
 	}
 	for _, k := range t.c.withPrefix("header.converter.") {

@@ -5,15 +5,82 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 
+	"github.com/redpanda-data/benthos/v4/public/bloblang"
 	"github.com/redpanda-data/benthos/v4/public/service"
 
 	"github.com/benthos-wasm/benthos-wasm/codec"
 	"github.com/benthos-wasm/benthos-wasm/hostabi"
 )
 
-// Parsing of the config fields that need more than a type check.
+// config is a wasm_smt config with every field parsed and checked, so the
+// constructor works from values only and every config error is found before
+// anything is compiled.
+type config struct {
+	modulePath   string
+	function     string
+	check        *bloblang.Executor // nil: the function runs on every message
+	fields       *recordFields      // converters and metadata field names
+	params       map[string]string
+	limits       hostabi.Limits
+	maxInstances int // at least 1: 0 in the config is resolved to the number of CPUs
+	watch        bool
+	cache        bool   // keep compiled code on disk
+	cacheDir     string // where; "" for the default under the user's cache directory
+}
 
+// parseConfig reads every wasm_smt field. Errors name the field; Benthos's
+// own (a missing field, a wrong type) already do.
+func parseConfig(conf *service.ParsedConfig) (*config, error) {
+	c := &config{}
+	var err error
+	if c.modulePath, err = conf.FieldString(fieldModulePath); err != nil {
+		return nil, err
+	}
+	if c.modulePath == "" {
+		return nil, fmt.Errorf("field %s: no module path given", fieldModulePath)
+	}
+	if c.function, err = conf.FieldString(fieldFunction); err != nil {
+		return nil, err
+	}
+	if conf.Contains(fieldCheck) {
+		if c.check, err = conf.FieldBloblang(fieldCheck); err != nil {
+			return nil, err
+		}
+	}
+	if c.fields, err = parseRecordFields(conf); err != nil {
+		return nil, err
+	}
+	if c.params, err = conf.FieldStringMap(fieldParams); err != nil {
+		return nil, err
+	}
+	if c.limits, err = parseLimits(conf); err != nil {
+		return nil, err
+	}
+	if c.maxInstances, err = conf.FieldInt(fieldMaxInstances); err != nil {
+		return nil, err
+	}
+	if c.maxInstances < 0 {
+		return nil, fmt.Errorf("field %s: must be 0 or more, got %d", fieldMaxInstances, c.maxInstances)
+	}
+	if c.maxInstances == 0 {
+		c.maxInstances = runtime.GOMAXPROCS(0)
+	}
+	if c.watch, err = conf.FieldBool(fieldWatch); err != nil {
+		return nil, err
+	}
+	if c.cache, err = conf.FieldBool(fieldCache); err != nil {
+		return nil, err
+	}
+	if c.cacheDir, err = conf.FieldString(fieldCacheDir); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// parseRecordFields reads the converters and the metadata field of each
+// record part; two parts in one field would overwrite each other.
 func parseRecordFields(conf *service.ParsedConfig) (*recordFields, error) {
 	convs := make([]codec.Converter, 3)
 	for i, name := range []string{fieldKeyConverter, fieldValueConverter, fieldHeaderConverter} {
@@ -52,6 +119,8 @@ func parseRecordFields(conf *service.ParsedConfig) (*recordFields, error) {
 	return newRecordFields(names, convs[0], convs[1], convs[2]), nil
 }
 
+// parseLimits reads the limits of one guest call. The lint rules check the
+// same ranges, but ParseYAML and embedders' code do not run lint rules.
 func parseLimits(conf *service.ParsedConfig) (hostabi.Limits, error) {
 	var l hostabi.Limits
 	pages, err := conf.FieldInt(fieldMaxMemoryPages)
@@ -85,28 +154,25 @@ func parseLimits(conf *service.ParsedConfig) (hostabi.Limits, error) {
 	return l, nil
 }
 
-// compilationCacheDir returns where compiled code is kept, or "" for nowhere.
-func compilationCacheDir(conf *service.ParsedConfig, log *service.Logger) (string, error) {
-	enabled, err := conf.FieldBool(fieldCache)
-	if err != nil || !enabled {
-		return "", err
+// compilationCacheDir returns where compiled code is kept, "" for nowhere.
+// Without a configured directory and without a user cache directory (no
+// $HOME, as in some containers) there is no cache: the error says why.
+func (c *config) compilationCacheDir() (string, error) {
+	if !c.cache {
+		return "", nil
 	}
-	dir, err := conf.FieldString(fieldCacheDir)
-	if err != nil || dir != "" {
-		return dir, err
+	if c.cacheDir != "" {
+		return c.cacheDir, nil
 	}
 	userCache, err := os.UserCacheDir()
 	if err != nil {
-		log.Warnf("no compilation cache (set %s to enable it): %v", fieldCacheDir, err)
-		return "", nil
+		return "", fmt.Errorf("no compilation cache (set %s to enable it): %w", fieldCacheDir, err)
 	}
 	return filepath.Join(userCache, "benthos-wasm"), nil
 }
 
+// readModule reads the module's bytes through Benthos's file system.
 func readModule(fs *service.FS, path string) ([]byte, error) {
-	if path == "" {
-		return nil, fmt.Errorf("field %s: no module path given", fieldModulePath)
-	}
 	f, err := fs.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("field %s: reading module: %w", fieldModulePath, err)

@@ -141,7 +141,7 @@ func TestConformance(t *testing.T) {
 
 func runConformanceCase(t *testing.T, lang string, tc conformanceCase) {
 	p, logs := processorWithLogs(t, lang+".wasm", tc.function, tc.config)
-	out := process(t, p, message(tc.in.value, tc.in.meta))
+	out := messagesOut(t, p, message(tc.in.value, tc.in.meta))
 
 	require.Len(t, out, len(tc.want), "messages out")
 	for i, msg := range out {

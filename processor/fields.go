@@ -30,19 +30,19 @@ func newRecordFields(names metadataNames, keyConv, valueConv, headerConv codec.C
 		keyMeta: names.key, topicMeta: names.topic,
 		partitionMeta: names.partition, timestampMeta: names.timestamp,
 		keyConv: keyConv, valueConv: valueConv, headerConv: headerConv,
-		reserved: map[string]string{
-			kafkameta.Partition:     "the record's partition",
-			kafkameta.Offset:        "the record's offset",
-			kafkameta.TimestampMs:   "the record's timestamp",
-			kafkameta.TimestampUnix: "the record's timestamp",
-			kafkameta.Lag:           "the consumer lag",
-			kafkameta.Tombstone:     "whether the value is absent",
-		},
+		reserved: map[string]string{},
 	}
-	f.reserved[names.key] = "the record's key"
-	f.reserved[names.topic] = "the record's topic"
-	f.reserved[names.partition] = "the record's partition"
-	f.reserved[names.timestamp] = "the record's timestamp"
+	for _, name := range kafkameta.Bookkeeping() {
+		// kafka_key and kafka_topic are free for headers when key_metadata
+		// or topic_metadata name other fields; the others never are.
+		if name != kafkameta.Key && name != kafkameta.Topic {
+			f.reserved[name] = kafkameta.Holds(name)
+		}
+	}
+	f.reserved[names.key] = kafkameta.Holds(kafkameta.Key)
+	f.reserved[names.topic] = kafkameta.Holds(kafkameta.Topic)
+	f.reserved[names.partition] = kafkameta.Holds(kafkameta.Partition)
+	f.reserved[names.timestamp] = kafkameta.Holds(kafkameta.TimestampMs)
 	return f
 }
 

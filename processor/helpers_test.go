@@ -67,6 +67,22 @@ func process(t testing.TB, p *wasmSMT, msgs ...*service.Message) service.Message
 	return out[0]
 }
 
+// messagesOut runs one batch and returns the messages that come out: those
+// of the one batch out, or none when no batch comes out, as when every
+// record was dropped. An empty batch out fails the test: Benthos's own
+// processors return no batch for nothing.
+func messagesOut(t testing.TB, p *wasmSMT, msgs ...*service.Message) service.MessageBatch {
+	t.Helper()
+	out, err := p.ProcessBatch(context.Background(), msgs)
+	require.NoError(t, err)
+	require.LessOrEqual(t, len(out), 1, "batches out")
+	if len(out) == 0 {
+		return nil
+	}
+	require.NotEmpty(t, out[0], "an empty batch out")
+	return out[0]
+}
+
 // metadata returns every metadata field of msg.
 func metadata(msg *service.Message) map[string]any {
 	m := map[string]any{}

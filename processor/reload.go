@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"path/filepath"
 	"sync"
 	"time"
@@ -13,25 +12,30 @@ import (
 	"github.com/redpanda-data/benthos/v4/public/service"
 )
 
+// Hot reload (watch: true): a fileWatcher tells when the module file has
+// changed and settled, and the processor's reload swaps in the new module.
+
 // reloadSettle is how long a module file must stay unchanged before it is
 // reloaded, so a file being written is read once it is whole.
 const reloadSettle = 200 * time.Millisecond
 
-// moduleWatcher reloads a processor's module when its file changes.
-type moduleWatcher struct {
-	p        *wasmSMT
-	fs       *service.FS
+// fileWatcher calls reload once a file has changed and then stayed
+// unchanged for reloadSettle. It knows nothing of modules or pools.
+type fileWatcher struct {
 	path     string
-	current  []byte // the bytes of the module in use
+	reload   func()
+	log      *service.Logger
 	fsw      *fsnotify.Watcher
 	done     chan struct{}
 	stopped  chan struct{}
 	stopOnce sync.Once
 }
 
-// watchModule watches the module's directory (editors and deploy tools
-// replace files by renaming, which a watch on the file itself would miss).
-func watchModule(p *wasmSMT, fs *service.FS, path string, current []byte) (*moduleWatcher, error) {
+// watchFile watches the file's directory (editors and deploy tools replace
+// files by renaming, which a watch on the file itself would miss). reload
+// runs on the watcher's goroutine, never two at once; errors of the watch
+// itself go to log.
+func watchFile(path string, reload func(), log *service.Logger) (*fileWatcher, error) {
 	fsw, err := fsnotify.NewWatcher()
 	if err != nil {
 		return nil, fmt.Errorf("watching %s: %w", path, err)
@@ -40,13 +44,13 @@ func watchModule(p *wasmSMT, fs *service.FS, path string, current []byte) (*modu
 		_ = fsw.Close()
 		return nil, fmt.Errorf("watching %s: %w", path, err)
 	}
-	w := &moduleWatcher{p: p, fs: fs, path: filepath.Clean(path), current: current, fsw: fsw,
+	w := &fileWatcher{path: filepath.Clean(path), reload: reload, log: log, fsw: fsw,
 		done: make(chan struct{}), stopped: make(chan struct{})}
 	go w.run()
 	return w, nil
 }
 
-func (w *moduleWatcher) run() {
+func (w *fileWatcher) run() {
 	defer close(w.stopped)
 	settle := time.NewTimer(time.Hour)
 	settle.Stop()
@@ -66,55 +70,47 @@ func (w *moduleWatcher) run() {
 			if !ok {
 				return
 			}
-			w.p.log.Errorf("watching module: %v", err)
+			w.log.Errorf("watching module: %v", err)
 		case <-settle.C:
 			w.reload()
 		}
 	}
 }
 
-// reload compiles the file's module next to the one in use and swaps it in;
-// a module that fails keeps the old one serving.
-func (w *moduleWatcher) reload() {
-	wasm, err := w.read()
-	if err != nil {
-		w.p.log.Errorf("module changed but cannot be read, keeping the current one: %v", err)
-		w.p.metrics.reloaded(false)
-		return
-	}
-	if bytes.Equal(wasm, w.current) {
-		return
-	}
-	pl, err := w.p.newPool(context.Background(), wasm)
-	if err != nil {
-		w.p.log.Errorf("module changed but the new one is refused, keeping the current one: %v", err)
-		w.p.metrics.reloaded(false)
-		return
-	}
-	if !w.p.swapPool(pl) {
-		pl.close()
-		return
-	}
-	w.current = wasm
-	w.p.metrics.reloaded(true)
-	w.p.log.Infof("module reloaded (%d bytes)", len(wasm))
-}
-
-func (w *moduleWatcher) read() ([]byte, error) {
-	f, err := w.fs.Open(w.path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(f)
-}
-
 // stop ends the watch, once however often it is called, and waits for a
 // reload in progress to finish.
-func (w *moduleWatcher) stop() {
+func (w *fileWatcher) stop() {
 	w.stopOnce.Do(func() {
 		close(w.done)
 		_ = w.fsw.Close()
 	})
 	<-w.stopped
+}
+
+// reload compiles the module file next to the module in use and swaps it
+// in; a file that cannot be read, compiled, checked or started keeps the
+// old module serving. The watcher calls it.
+func (p *wasmSMT) reload() {
+	wasm, err := readModule(p.fs, p.cfg.modulePath)
+	if err != nil {
+		p.log.Errorf("module changed but cannot be read, keeping the current one: %v", err)
+		p.metrics.reloaded(false)
+		return
+	}
+	if bytes.Equal(wasm, p.loaded) {
+		return
+	}
+	pl, err := p.load(context.Background(), wasm)
+	if err != nil {
+		p.log.Errorf("module changed but the new one is refused, keeping the current one: %v", err)
+		p.metrics.reloaded(false)
+		return
+	}
+	if !p.swapPool(pl) {
+		pl.close()
+		return
+	}
+	p.loaded = wasm
+	p.metrics.reloaded(true)
+	p.log.Infof("module reloaded (%d bytes)", len(wasm))
 }

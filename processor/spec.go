@@ -47,6 +47,8 @@ func converterField(name, part string) *service.ConfigField {
 			"`bytes` (raw bytes, untouched), " +
 			"`string` (UTF-8 text; bytes that are not valid UTF-8 fail the record), or " +
 			"`json` (JSON text; JSON the guest sets becomes a structured payload, or metadata of that JSON type; invalid JSON fails the record). " +
+			"A structured payload is serialised anew when its bytes are next read (by an output, `content()`, another processor): object keys come out sorted and spacing is dropped, " +
+			"so `{\"b\": 1, \"a\": 2}` becomes `{\"a\":2,\"b\":1}`; to keep the bytes exactly as the guest wrote them, use `string` or `bytes`. " +
 			"The Kafka Connect class names `org.apache.kafka.connect.converters.ByteArrayConverter`, " +
 			"`org.apache.kafka.connect.storage.StringConverter` and `org.apache.kafka.connect.json.JsonConverter` are accepted as aliases.").
 		Default(codec.BytesName).

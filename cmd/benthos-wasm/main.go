@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"runtime/debug"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
 
@@ -17,14 +18,12 @@ import (
 	_ "github.com/benthos-wasm/benthos-wasm/promexporter"
 )
 
-// Version is set at build time with -ldflags "-X main.Version=...".
-var Version = "0.1.0-dev"
-
 func main() {
+	version, date := versionAndDate(debug.ReadBuildInfo())
 	service.RunCLI(context.Background(),
 		service.CLIOptSetBinaryName("benthos-wasm"),
 		service.CLIOptSetProductName("benthos-wasm"),
-		service.CLIOptSetVersion(Version, "unknown"),
+		service.CLIOptSetVersion(version, date),
 		service.CLIOptAddCommand(wasmCommand()),
 		service.CLIOptAddCommand(kafkaDevCommand()),
 		service.CLIOptAddCommand(migrateCommand()),

@@ -59,7 +59,7 @@ tracer:
 		for _, s := range spans {
 			assert.Equal(t, "benthos-wasm-tracer-test", s.Resource["service.name"], name)
 			assert.Equal(t, "test", s.Resource["deployment.environment"], name)
-			assert.Equal(t, Version, s.Resource["service.version"], name)
+			assert.Equal(t, printedVersion(t), s.Resource["service.version"], name)
 		}
 		assertCallSpans(t, name, recv)
 		assert.Len(t, recv.Named("input_generate"), 3, "%s collector", name)
