@@ -3,7 +3,9 @@ package processor
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
@@ -48,45 +50,57 @@ func TestConcurrentBatchesAndRepeatedCloseAreSafe(t *testing.T) {
 	const threads, batches, size = 8, 20, 25
 
 	var wg sync.WaitGroup
-	var mu sync.Mutex
-	transformed, trapped, refused := 0, 0, 0
+	var processed, refused atomic.Int64
 	for th := 0; th < threads; th++ {
 		wg.Add(1)
 		go func(th int) {
 			defer wg.Done()
 			for b := 0; b < batches; b++ {
 				batch := make(service.MessageBatch, size)
+				in := make([]string, size)
 				for i := range batch {
-					v := fmt.Sprintf("t%d b%d m%d", th, b, i)
+					in[i] = fmt.Sprintf("t%d b%d m%d", th, b, i)
 					if i == 3 {
-						v = "trap " + v
+						in[i] = "trap " + in[i]
 					}
-					batch[i] = service.NewMessage([]byte(v))
+					batch[i] = service.NewMessage([]byte(in[i]))
 				}
 				out, err := p.ProcessBatch(context.Background(), batch)
-				mu.Lock()
 				if err != nil {
 					assert.ErrorIs(t, err, errPoolClosed)
-					refused += size
-					mu.Unlock()
+					refused.Add(size)
 					continue
 				}
-				for _, msg := range out[0] {
-					if msg.GetError() != nil {
-						trapped++
-					} else {
-						transformed++
+				require.Len(t, out, 1)
+				require.Len(t, out[0], size, "every message comes out, in place")
+				for i, msg := range out[0] {
+					got, err := msg.AsBytes()
+					require.NoError(t, err)
+					if i == 3 {
+						assert.Equal(t, in[i], string(got), "a trapped message is unchanged")
+						assert.ErrorContains(t, msg.GetError(), "guest function upper_or_trap trapped")
+						continue
 					}
+					if i > 3 && msg.GetError() != nil {
+						// Closed while this batch was in flight: no fresh
+						// instance after the trap, the rest flagged unchanged.
+						assert.ErrorIs(t, msg.GetError(), errPoolClosed, "message %d", i)
+						assert.Equal(t, in[i], string(got))
+						continue
+					}
+					assert.NoError(t, msg.GetError(), "message %d", i)
+					assert.Equal(t, strings.ToUpper(in[i]), string(got))
 				}
-				mu.Unlock()
+				processed.Add(size)
 			}
 			_ = p.Close(context.Background()) // each "thread" closes, as Benthos does
 		}(th)
 	}
 	wg.Wait()
-	assert.Equal(t, threads*batches*size, transformed+trapped+refused, "every message is accounted for")
-	assert.Positive(t, transformed)
+	assert.Equal(t, int64(threads*batches*size), processed.Load()+refused.Load(), "every message is accounted for")
+	assert.Positive(t, processed.Load())
 	require.NoError(t, p.Close(context.Background()), "closing again is harmless")
+	assert.Equal(t, int64(0), p.metrics.liveInstances.Load(), "every instance is closed")
 
 	_, err := p.ProcessBatch(context.Background(), service.MessageBatch{service.NewMessage([]byte("late"))})
 	assert.ErrorIs(t, err, errPoolClosed)

@@ -106,6 +106,9 @@ func (p *wasmSMT) reload() {
 		p.metrics.reloaded(false)
 		return
 	}
+	if p.beforeSwap != nil {
+		p.beforeSwap()
+	}
 	if !p.swapPool(pl) {
 		pl.close()
 		return

@@ -97,39 +97,67 @@ func TestWatchReloadsBetweenMessagesWithoutLosingAny(t *testing.T) {
 	assert.Contains(t, logs.String(), "module reloaded")
 }
 
-// Close while batches are in flight and a reload may be under way: no
-// panic, no lost message, and Close may be called again.
+// Close while batches are in flight and a reload is under way: the reload
+// must not swap its pool in after Close, the watcher must not outlive Close,
+// every instance (the refused reload's too) is closed, and every message
+// comes out, from the old module, in order and transformed.
 func TestCloseWhileInFlightWithWatch(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "f.wasm")
 	replaceFile(t, path, []byte(readFile(t, modulePath("c.wasm"))))
-	p, _ := newTestProcessor(t, fmt.Sprintf("module_path: %s\nfunction: to_upper\nwatch: true\ncompilation_cache_dir: %s", path, testCacheDir))
+	p, logs := newTestProcessor(t, fmt.Sprintf("module_path: %s\nfunction: to_upper\nwatch: true\ncompilation_cache_dir: %s", path, testCacheDir))
+	reloading := make(chan struct{})
+	p.beforeSwap = func() {
+		close(reloading)
+		// Hold the loaded pool until Close has begun.
+		for {
+			p.mu.Lock()
+			closed := p.closed
+			p.mu.Unlock()
+			if closed {
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
 
 	var wg sync.WaitGroup
-	var sent, accounted atomic.Int64
+	var served, refused atomic.Int64
 	for th := 0; th < 4; th++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for b := 0; b < 200; b++ {
 				batch := service.MessageBatch{service.NewMessage([]byte("a")), service.NewMessage([]byte("b"))}
-				sent.Add(2)
 				out, err := p.ProcessBatch(context.Background(), batch)
 				if err != nil {
-					assert.ErrorIs(t, err, errPoolClosed)
-					accounted.Add(2) // Benthos flags the whole batch with err
+					assert.ErrorIs(t, err, errPoolClosed) // Benthos flags the whole batch with err
+					refused.Add(2)
 					continue
 				}
-				accounted.Add(int64(len(out[0])))
+				require.Len(t, out, 1)
+				assert.Equal(t, []string{"A", "B"}, payloads(t, out[0]), "the old module serves until the swap, which never happens")
+				served.Add(2)
 			}
 		}()
 	}
 	replaceFile(t, path, []byte(readFile(t, modulePath("reloaded.wasm"))))
-	time.Sleep(reloadSettle + 50*time.Millisecond)
+	<-reloading
+	var closers sync.WaitGroup
 	for i := 0; i < 4; i++ {
-		go func() { _ = p.Close(context.Background()) }()
+		closers.Add(1)
+		go func() { defer closers.Done(); _ = p.Close(context.Background()) }()
 	}
+	closers.Wait()
+	select {
+	case <-p.watcher.stopped:
+	default:
+		t.Fatal("the watcher outlived Close")
+	}
+	assert.True(t, p.pool.Load().closed.Load(), "the pool in use after Close is closed: the reload did not swap in a new one")
 	wg.Wait()
 	require.NoError(t, p.Close(context.Background()))
-	assert.Equal(t, sent.Load(), accounted.Load())
+	assert.Equal(t, int64(4*200*2), served.Load()+refused.Load(), "every message came out or was refused")
+	assert.Equal(t, int64(0), p.metrics.liveInstances.Load(), "no instance outlives Close, the refused reload's included")
+	assert.NotContains(t, logs.String(), "module reloaded")
 }

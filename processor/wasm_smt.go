@@ -31,6 +31,10 @@ type wasmSMT struct {
 	mu      sync.Mutex // guards closed against a reload swapping pools
 	closed  bool
 	watcher *fileWatcher // nil without watch
+	// beforeSwap, when set (by tests only), runs in a reload between
+	// loading the new module and swapping it in, so a test can close the
+	// processor while a reload is under way.
+	beforeSwap func()
 	// loaded is the bytes of the module in use. Only the constructor and
 	// reloads touch it, and the watcher runs one reload at a time.
 	loaded []byte
