@@ -16,6 +16,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 "$here/assemblyscript/build.sh"
 "$here/transform/go/build.sh"
 "$here/connectwasm/rust/build.sh"
+"$here/connectwasm/go/build.sh"
 
 for wat in "$here"/wat/*.wat; do
     out="$here/wasm/$(basename "${wat%.wat}").wasm"
