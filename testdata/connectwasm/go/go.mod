@@ -1,0 +1,3 @@
+module github.com/benthos-wasm/benthos-wasm/testdata/connectwasm/go
+
+go 1.24

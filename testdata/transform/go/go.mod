@@ -1,0 +1,3 @@
+module github.com/benthos-wasm/benthos-wasm/testdata/transform/go
+
+go 1.24
