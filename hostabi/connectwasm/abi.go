@@ -24,25 +24,30 @@ const (
 	ExportStart      = "_start"      // a TinyGo module: main runs once and returns
 )
 
-// Allocator is a guest's pair of allocation exports.
+// Allocator is a guest's pair of allocation exports, and who owns what.
+//
+// Every buffer the host gives the guest (the payload of v0_msg_as_bytes, a
+// value of v0_msg_get_meta) comes from Alloc, and the host frees it with
+// Free after the guest function returns: guests read those buffers in place
+// (TinyGo's package) or copy them (the Rust example), and none frees them.
+// In the allocate/deallocate style the guest also hands over every buffer
+// it passes the host (the Rust example leaks each one with mem::forget), so
+// the host deallocates those too after the function returns; in the
+// malloc/free style they stay the guest's.
 type Allocator struct {
 	Alloc, Free string
-	// HostFrees says who frees the buffers the host gives the guest. A
-	// malloc/free guest (TinyGo's) reads them in place and never frees
-	// them, so the host frees each after the call; an allocate/deallocate
-	// guest (the Rust example's) takes ownership of them and frees them
-	// itself, so the host must not.
-	HostFrees bool
-	freeSig   hostabi.Signature
+	// FreeTakesSize is true for deallocate(ptr, size), false for free(ptr).
+	FreeTakesSize bool
+	// TakesPassed says the host owns, and frees, the buffers the guest
+	// passes it.
+	TakesPassed bool
 }
 
 // The allocator styles, in the order they are looked for.
 var (
-	MallocFree = Allocator{Alloc: "malloc", Free: "free", HostFrees: true,
-		freeSig: sig(types(i32))}
-	AllocateDeallocate = Allocator{Alloc: "allocate", Free: "deallocate",
-		freeSig: sig(types(i32, i32))}
-	allocators = []Allocator{MallocFree, AllocateDeallocate}
+	MallocFree         = Allocator{Alloc: "malloc", Free: "free"}
+	AllocateDeallocate = Allocator{Alloc: "allocate", Free: "deallocate", FreeTakesSize: true, TakesPassed: true}
+	allocators         = []Allocator{MallocFree, AllocateDeallocate}
 )
 
 const (
@@ -60,6 +65,14 @@ var (
 	allocSig    = sig(types(i32), i32)
 	functionSig = sig(nil)
 )
+
+// freeSignature is the type of the allocator's Free.
+func (a Allocator) freeSignature() hostabi.Signature {
+	if a.FreeTakesSize {
+		return sig(types(i32, i32))
+	}
+	return sig(types(i32))
+}
 
 // importSignatures are the ABI's imports and their types.
 var importSignatures = map[string]hostabi.Signature{
@@ -143,8 +156,8 @@ func Check(d hostabi.Description, function string) (Shape, []Problem) {
 			add("export", a.Alloc, "the module exports only one of %s and %s: an allocator needs both", a.Alloc, a.Free)
 		case !alloc.Signature.Equal(allocSig):
 			add("export", a.Alloc, "export %s has type %s, expected %s", a.Alloc, alloc.Signature, allocSig)
-		case !free.Signature.Equal(a.freeSig):
-			add("export", a.Free, "export %s has type %s, expected %s", a.Free, free.Signature, a.freeSig)
+		case !free.Signature.Equal(a.freeSignature()):
+			add("export", a.Free, "export %s has type %s, expected %s", a.Free, free.Signature, a.freeSignature())
 		default:
 			shape.Allocator = a
 		}
@@ -152,8 +165,8 @@ func Check(d hostabi.Description, function string) (Shape, []Problem) {
 	}
 	if !found {
 		add("export", MallocFree.Alloc, "no allocator is exported (expected %s %s and %s %s, or %s %s and %s %s)",
-			MallocFree.Alloc, allocSig, MallocFree.Free, MallocFree.freeSig,
-			AllocateDeallocate.Alloc, allocSig, AllocateDeallocate.Free, AllocateDeallocate.freeSig)
+			MallocFree.Alloc, allocSig, MallocFree.Free, MallocFree.freeSignature(),
+			AllocateDeallocate.Alloc, allocSig, AllocateDeallocate.Free, AllocateDeallocate.freeSignature())
 	}
 	if _, ok := d.Export(ExportInitialize); ok {
 		shape.Start = ExportInitialize

@@ -82,11 +82,11 @@ type Instance struct {
 // callState is what the host functions of one instance work with.
 type callState struct {
 	msg       Message // the message of the call in progress
-	hostFrees bool
-	given     []givenBuffer // buffers given to the guest in this call, for the host to free
+	allocator Allocator
+	owned     []buffer // buffers to free after the call: given, and passed when the host takes them
 }
 
-type givenBuffer struct{ ptr, size uint32 }
+type buffer struct{ ptr, size uint32 }
 
 // Instantiate makes a new instance and runs its _initialize (a standard Go
 // reactor) or its _start (a TinyGo module, whose main returns).
@@ -106,34 +106,33 @@ func (m *Module) Instantiate(ctx context.Context) (*Instance, error) {
 		core:     core,
 		function: core.Func(m.function),
 		free:     core.Func(m.shape.Allocator.Free),
-		state:    &callState{hostFrees: m.shape.Allocator.HostFrees},
+		state:    &callState{allocator: m.shape.Allocator},
 	}
 	core.SetState(in.state)
 	return in, nil
 }
 
-// Call runs the guest function over msg. It returns nil, or one of
-// hostabi.Instance.Call's errors; after any error the instance is Broken.
-// The buffers the host gave the guest are freed after the call when the
-// allocator's style says the host frees them (Allocator.HostFrees).
+// Call runs the guest function over msg, then frees the buffers the host
+// owns (see Allocator). It returns nil, or one of hostabi.Instance.Call's
+// errors; after any error the instance is Broken.
 func (in *Instance) Call(ctx context.Context, msg Message) error {
 	if msg == nil {
 		return errors.New("connectwasm: Call needs a message, got nil")
 	}
 	in.state.msg = msg
-	in.state.given = in.state.given[:0]
+	in.state.owned = in.state.owned[:0]
 	err := in.core.Call(ctx, in.function)
 	in.state.msg = nil
 	if err != nil {
 		return err
 	}
-	for _, b := range in.state.given {
+	for _, b := range in.state.owned {
 		in.free.Stack[0] = uint64(b.ptr)
-		if len(in.free.Stack) > 1 {
+		if in.state.allocator.FreeTakesSize {
 			in.free.Stack[1] = uint64(b.size)
 		}
 		if err := in.core.Call(ctx, in.free); err != nil {
-			return fmt.Errorf("freeing the buffers given to guest function %s: %w", in.function.Name(), err)
+			return fmt.Errorf("freeing the buffers of guest function %s: %w", in.function.Name(), err)
 		}
 	}
 	return nil
