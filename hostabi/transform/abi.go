@@ -56,6 +56,8 @@ func repeat(t hostabi.ValueType, n int) []hostabi.ValueType {
 var importSignatures = map[string]hostabi.Signature{
 	"check_abi_version_1":       sig(nil),
 	"check_abi_version_2":       sig(nil),
+	"check_abi_version_3":       sig(nil),
+	"read_batch_metadata":       sig(repeat(i32, 3), i32),
 	"read_batch_header":         sig(repeat(i32, 10), i32),
 	"read_next_record":          sig(repeat(i32, 5), i32),
 	"write_record":              sig(repeat(i32, 2), i32),

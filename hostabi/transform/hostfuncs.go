@@ -14,6 +14,13 @@ import (
 var hostFunctions = []hostabi.HostFunction{
 	{Name: "check_abi_version_1", Signature: importSignatures["check_abi_version_1"], Run: func(*hostabi.Exchange, []uint64) {}},
 	{Name: "check_abi_version_2", Signature: importSignatures["check_abi_version_2"], Run: func(*hostabi.Exchange, []uint64) {}},
+	{Name: "check_abi_version_3", Signature: importSignatures["check_abi_version_3"], Run: func(*hostabi.Exchange, []uint64) {}},
+	// read_batch_metadata (version 3) gives what the broker knows of the
+	// producer of the batch (principal, client id and address, TLS). A
+	// pipeline knows none of it: every key reads as absent (0 bytes).
+	{Name: "read_batch_metadata", Signature: importSignatures["read_batch_metadata"], Run: func(_ *hostabi.Exchange, s []uint64) {
+		s[0] = 0
+	}},
 	{Name: "read_batch_header", Signature: importSignatures["read_batch_header"], Run: readBatchHeader},
 	{Name: "read_next_record", Signature: importSignatures["read_next_record"], Run: readNextRecord},
 	{Name: "write_record", Signature: importSignatures["write_record"], Run: writeRecord},

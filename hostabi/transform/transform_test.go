@@ -215,3 +215,51 @@ func TestAFaultFailsOnlyItsRecord(t *testing.T) {
 		})
 	}
 }
+
+// The WAT guests use the raw ABI: version 1 (identity) and version 2
+// (upper-case, with a trap on a value starting "trap").
+func TestRawABIGuests(t *testing.T) {
+	for _, tt := range []struct{ module, in, want string }{
+		{"transform_identity.wasm", "Hello", "Hello"},
+		{"transform_upper.wasm", "Hello", "HELLO"},
+	} {
+		t.Run(tt.module, func(t *testing.T) {
+			wasm, err := os.ReadFile(filepath.Join("..", "..", "testdata", "wasm", tt.module))
+			require.NoError(t, err)
+			m, err := transform.Load(context.Background(), tt.module, wasm, transform.Config{})
+			require.NoError(t, err)
+			defer m.Close(context.Background())
+			recs := []*recordtest.MemRecord{rec(s("k"), s(tt.in), map[string]string{"h": "v"}), rec(nil, nil, nil)}
+			errs, _ := runAll(t, m, recs)
+			require.NoError(t, errs[0])
+			require.NoError(t, errs[1])
+			key, value, _, headers := recs[0].Parts()
+			assert.Equal(t, "k", *key)
+			assert.Equal(t, tt.want, *value)
+			assert.Equal(t, map[string]string{"h": "v"}, headers)
+			key, value, _, _ = recs[1].Parts()
+			assert.Nil(t, key)
+			assert.Nil(t, value)
+		})
+	}
+}
+
+func TestModulesThatDoNotFitAreRefusedByName(t *testing.T) {
+	for _, tt := range []struct{ module, want string }{
+		{"rust.wasm", `export _start is missing (expected a function () -> (): a transform is a WASI command`},
+		{"connect_malloc.wasm", `import benthos_wasm.v0_msg_as_bytes is from module "benthos_wasm", which the host does not provide`},
+	} {
+		wasm, err := os.ReadFile(filepath.Join("..", "..", "testdata", "wasm", tt.module))
+		require.NoError(t, err)
+		_, err = transform.Load(context.Background(), tt.module, wasm, transform.Config{})
+		var mismatch *transform.MismatchError
+		require.ErrorAs(t, err, &mismatch, tt.module)
+		assert.Contains(t, err.Error(), "does not fit the Redpanda Data Transforms ABI")
+		assert.Contains(t, err.Error(), tt.want)
+	}
+	_, err := transform.Load(context.Background(), "x.wasm", nil, transform.Config{OutputTopics: []string{"a", "a"}})
+	var optErr *hostabi.OptionError
+	require.ErrorAs(t, err, &optErr)
+	_, err = transform.Load(context.Background(), "x.wasm", nil, transform.Config{OutputTopics: make([]string, 9)})
+	require.ErrorAs(t, err, &optErr)
+}
