@@ -20,6 +20,9 @@ type InstanceConfig struct {
 	// Allocator is the export (i32) -> (i32) that Exchange.Give asks for
 	// guest buffers; empty when the ABI never gives the guest bytes that way.
 	Allocator string
+	// Environment adds WASI environment variables to the module's
+	// (WithEnvironment), overriding those of the same name.
+	Environment map[string]string
 }
 
 // Instance is one instantiated guest module. It serves one goroutine at a time.
@@ -61,13 +64,26 @@ func (m *Module) Instantiate(ctx context.Context, cfg InstanceConfig) (*Instance
 		}
 	}
 	mc = mc.WithStartFunctions(start...)
-	keys := make([]string, 0, len(m.opts.env))
-	for k := range m.opts.env {
+	env := m.opts.env
+	if len(cfg.Environment) > 0 {
+		env = make(map[string]string, len(m.opts.env)+len(cfg.Environment))
+		for k, v := range m.opts.env {
+			env[k] = v
+		}
+		for k, v := range cfg.Environment {
+			if err := checkEnvName(k); err != nil {
+				return nil, err
+			}
+			env[k] = v
+		}
+	}
+	keys := make([]string, 0, len(env))
+	for k := range env {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		mc = mc.WithEnv(k, m.opts.env[k])
+		mc = mc.WithEnv(k, env[k])
 	}
 	var stdout, stderr *lineWriter
 	if m.opts.output != nil {

@@ -86,9 +86,8 @@ func Compile(ctx context.Context, name string, wasm []byte, opts ...Option) (*Mo
 		return nil, err
 	}
 	for k := range m.opts.env {
-		if k == "" || containsByte(k, '=') || containsByte(k, 0) {
-			return nil, &OptionError{Option: "WithEnvironment", Value: fmt.Sprintf("%q", k),
-				Want: "names that are not empty and hold no = and no NUL byte"}
+		if err := checkEnvName(k); err != nil {
+			return nil, err
 		}
 	}
 	cfg := wazero.NewRuntimeConfig()
@@ -148,6 +147,15 @@ func (m *Module) memoryOverLimit(ctx context.Context, wasm []byte) error {
 		}
 	}
 	return &LimitError{Limit: LimitMemoryPages, Max: int64(limit), Detail: detail}
+}
+
+// checkEnvName refuses a name WASI cannot carry as NAME=value.
+func checkEnvName(k string) error {
+	if k == "" || containsByte(k, '=') || containsByte(k, 0) {
+		return &OptionError{Option: "WithEnvironment", Value: fmt.Sprintf("%q", k),
+			Want: "names that are not empty and hold no = and no NUL byte"}
+	}
+	return nil
 }
 
 func containsByte(s string, c byte) bool {

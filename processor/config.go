@@ -6,12 +6,14 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 
 	"github.com/redpanda-data/benthos/v4/public/bloblang"
 	"github.com/redpanda-data/benthos/v4/public/service"
 
 	"github.com/benthos-wasm/benthos-wasm/codec"
 	"github.com/benthos-wasm/benthos-wasm/hostabi"
+	"github.com/benthos-wasm/benthos-wasm/hostabi/abi"
 )
 
 // config is a wasm_smt config with every field parsed and checked, so the
@@ -19,7 +21,11 @@ import (
 // anything is compiled.
 type config struct {
 	modulePath   string
-	function     string
+	function     string   // "" for an ABI's default
+	abi          abi.Name // abi.Auto: told from the module
+	inputTopic   string
+	outputTopics []string
+	environment  map[string]string
 	check        *bloblang.Executor // nil: the function runs on every message
 	fields       *recordFields      // converters and metadata field names
 	params       map[string]string
@@ -43,6 +49,28 @@ func parseConfig(conf *service.ParsedConfig) (*config, error) {
 	}
 	if c.function, err = conf.FieldString(fieldFunction); err != nil {
 		return nil, err
+	}
+	name, err := conf.FieldString(fieldABI)
+	if err != nil {
+		return nil, err
+	}
+	if c.abi, err = abi.Parse(name); err != nil {
+		return nil, fmt.Errorf("field %s: %w", fieldABI, err)
+	}
+	if c.inputTopic, err = conf.FieldString(fieldInputTopic); err != nil {
+		return nil, err
+	}
+	if c.outputTopics, err = conf.FieldStringList(fieldOutputTopics); err != nil {
+		return nil, err
+	}
+	if c.environment, err = conf.FieldStringMap(fieldEnvironment); err != nil {
+		return nil, err
+	}
+	for k := range c.environment {
+		if strings.HasPrefix(k, "REDPANDA_") {
+			return nil, fmt.Errorf("field %s: %s: names starting with REDPANDA_ are reserved for the Data Transforms variables (set %s and %s instead)",
+				fieldEnvironment, k, fieldInputTopic, fieldOutputTopics)
+		}
 	}
 	if conf.Contains(fieldCheck) {
 		if c.check, err = conf.FieldBloblang(fieldCheck); err != nil {

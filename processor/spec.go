@@ -8,6 +8,8 @@ import (
 	"github.com/redpanda-data/benthos/v4/public/service"
 
 	"github.com/benthos-wasm/benthos-wasm/codec"
+	"github.com/benthos-wasm/benthos-wasm/hostabi/abi"
+	"github.com/benthos-wasm/benthos-wasm/hostabi/transform"
 	"github.com/benthos-wasm/benthos-wasm/kafkameta"
 )
 
@@ -15,6 +17,10 @@ import (
 const (
 	fieldModulePath      = "module_path"
 	fieldFunction        = "function"
+	fieldABI             = "abi"
+	fieldInputTopic      = "input_topic"
+	fieldOutputTopics    = "output_topics"
+	fieldEnvironment     = "environment"
 	fieldCheck           = "check"
 	fieldKeyConverter    = "key_converter"
 	fieldValueConverter  = "value_converter"
@@ -61,7 +67,7 @@ func wasmSMTSpec() *service.ConfigSpec {
 	return service.NewConfigSpec().
 		Beta().
 		Categories("Utility").
-		Summary("Runs a WebAssembly function over each message, through the host ABI of the Kafka Connect Wasm transformer.").
+		Summary("Runs a WebAssembly module over each message: a Kafka Connect Wasm transformer module, a Redpanda Data Transforms module or a Redpanda Connect `wasm` processor module, unmodified.").
 		Description(`
 The guest reads and writes only the parts of the record it needs, through host functions
 (`+"`get_value`, `set_key`, `get_header`, ..."+`). The record is the message seen Kafka-style:
@@ -76,13 +82,42 @@ A message whose metadata `+"`kafka_tombstone_message`"+` is true has no value.
 All writes of one call reach the message only when the call succeeds. When the guest returns an
 error, traps, or a host function fails, the message goes on unchanged and flagged with the error,
 so `+"`catch`"+`, `+"`switch`"+` on `+"`errored()`"+` or a dead-letter output can handle it.
-An instance that trapped is thrown away and replaced. See docs/ABI.md for the ABI.`).
+An instance that trapped is thrown away and replaced. See docs/ABI.md for the ABI.
+
+The same processor runs modules written for Redpanda Data Transforms (docs/ABI-data-transforms.md)
+and for Redpanda Connect's `+"`wasm`"+` processor (docs/ABI-connect-wasm.md): `+"`abi`"+` tells them apart
+from the module's imports. Each record is isolated: a guest that fails on one record fails only
+that record, with every ABI.`).
 		Field(service.NewStringField(fieldModulePath).
 			Description("Path of the WebAssembly module, relative to the working directory.").
 			Example("./functions.wasm")).
 		Field(service.NewStringField(fieldFunction).
-			Description("Name of the exported function to run on each message: no parameters, and no result or an i64 result (see docs/ABI.md).").
-			Example("to_upper")).
+			Description("Name of the exported function to run on each message. Required for the Kafka Connect ABI "+
+				"(no parameters, and no result or an i64 result: docs/ABI.md); for the Redpanda Connect `wasm` ABI it defaults to `process`, "+
+				"as in Redpanda Connect; a Data Transforms module has none (its `_start` loop drives it), so it must be empty.").
+			Example("to_upper").
+			Default("")).
+		Field(service.NewStringField(fieldABI).
+			Description("The ABI the module is written for: `auto` tells it from the module's imports "+
+				"(`env`: `kafka_connect`; `benthos_wasm`: `connect_wasm`; `redpanda_transform`: `data_transforms`); "+
+				"naming one refuses a module that does not fit it. A module importing from two is refused.").
+			Default(string(abi.Auto)).
+			LintRule(fmt.Sprintf(`root = if ![%s].contains(this) { [ "%s: value %%q is not an ABI, expected one of %s".format(this) ] }`,
+				quotedABINames(), fieldABI, strings.Join(abiNames(), ", ")))).
+		Field(service.NewStringField(fieldInputTopic).
+			Description("Data Transforms: the input topic the guest sees (`REDPANDA_INPUT_TOPIC`).").
+			Default("").Advanced()).
+		Field(service.NewStringListField(fieldOutputTopics).
+			Description(fmt.Sprintf("Data Transforms: up to %d output topics (`REDPANDA_OUTPUT_TOPIC_0` to `_7`). ", transform.MaxOutputTopics)+
+				"A record written with `write_record` goes to the first (its topic metadata is set to it; with none, the topic is left as it was); "+
+				"`write_record_with_options` may name any of them, and a name not in the list is refused, as Redpanda refuses it.").
+			Default([]any{}).Advanced().
+			LintRule(fmt.Sprintf(`root = if this.length() > %[1]d { [ "%[2]s: at most %[1]d topics, got %%d".format(this.length()) ] } else if this.unique().length() != this.length() { [ "%[2]s: a topic is listed twice" ] }`,
+				transform.MaxOutputTopics, fieldOutputTopics))).
+		Field(service.NewStringMapField(fieldEnvironment).
+			Description("Environment variables of WASI guests, of every ABI (as `rpk transform deploy --var` sets them). "+
+				"Names starting with `REDPANDA_` are reserved for the Data Transforms variables.").
+			Default(map[string]any{}).Advanced()).
 		Field(service.NewBloblangField(fieldCheck).
 			Description("A Bloblang condition: the function runs only on messages for which it is true; the others pass through untouched, "+
 				"like a Kafka Connect transform with a `predicate` (and `negate`). "+
@@ -166,3 +201,19 @@ const (
 	defaultMaxHostCalls   = 100_000  // about 7 ms of host calls
 	defaultMaxCallBytes   = 64 << 20 // 64 MiB
 )
+
+func abiNames() []string {
+	var names []string
+	for _, n := range abi.Names() {
+		names = append(names, string(n))
+	}
+	return names
+}
+
+func quotedABINames() string {
+	quoted := make([]string, 0, 4)
+	for _, n := range abiNames() {
+		quoted = append(quoted, strconv.Quote(n))
+	}
+	return strings.Join(quoted, ", ")
+}

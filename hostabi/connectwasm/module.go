@@ -40,20 +40,27 @@ type Module struct {
 // Errors: a *MismatchError naming every import and export that does not
 // fit; or one of hostabi.Compile's.
 func Load(ctx context.Context, name string, wasm []byte, function string, opts ...hostabi.Option) (*Module, error) {
+	core, err := hostabi.Compile(ctx, name, wasm, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return New(ctx, core, function)
+}
+
+// New checks a compiled module against the ABI for calling function
+// (DefaultFunction when empty) and provides the host functions. It takes
+// core over: on error core is closed.
+func New(ctx context.Context, core *hostabi.Module, function string) (*Module, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	if function == "" {
 		function = DefaultFunction
 	}
-	core, err := hostabi.Compile(ctx, name, wasm, opts...)
-	if err != nil {
-		return nil, err
-	}
 	shape, problems := Check(core.Description(), function)
 	if len(problems) > 0 {
 		_ = core.Close(ctx)
-		return nil, &MismatchError{Module: name, Problems: problems}
+		return nil, &MismatchError{Module: core.Name(), Problems: problems}
 	}
 	if err := core.DefineHostModule(ctx, HostModule, hostFunctions); err != nil {
 		_ = core.Close(ctx)

@@ -46,9 +46,10 @@ func (e *MismatchError) Error() string {
 // errNoFunction is the mismatch of a call without a function name.
 var errNoFunction = errors.New("no function name was given")
 
-// check lists every way a module does not fit the ABI. With function
-// empty, it checks everything but the function.
-func check(d hostabi.Description, function string) (Shape, []Problem) {
+// Check lists every way a module does not fit the ABI for calling
+// function, and what it offers when it fits. With function empty, it checks
+// everything but the function.
+func Check(d hostabi.Description, function string) (Shape, []Problem) {
 	var shape Shape
 	var problems []Problem
 	add := func(kind, name, format string, args ...any) {
@@ -123,4 +124,14 @@ func hostFunctionNames() string {
 	}
 	sort.Strings(names)
 	return strings.Join(names, ", ")
+}
+
+// Provides reports whether the host provides the function module.name to
+// modules of this ABI.
+func Provides(module, name string) bool {
+	if module == hostabi.WASIModule {
+		return true
+	}
+	_, ok := hostSignatures[name]
+	return module == HostModule && ok
 }

@@ -33,12 +33,10 @@ func Inspect(ctx context.Context, wasm []byte, function string) (Report, error) 
 		return Report{}, err
 	}
 	var rep Report
-	rep.Shape, rep.Problems = check(d, function)
+	rep.Shape, rep.Problems = Check(d, function)
 	rep.Exports = d.Exports
 	for _, imp := range d.Imports {
-		_, known := hostSignatures[imp.Name]
-		provided := imp.Kind == hostabi.KindFunction &&
-			(imp.Module == hostabi.WASIModule || (imp.Module == HostModule && known))
+		provided := imp.Kind == hostabi.KindFunction && Provides(imp.Module, imp.Name)
 		rep.Imports = append(rep.Imports, Import{Item: imp, Provided: provided})
 	}
 	return rep, nil

@@ -48,9 +48,6 @@ type Module struct {
 // fit; or one of hostabi.Compile's (*hostabi.OptionError,
 // *hostabi.LimitError, an invalid module).
 func Load(ctx context.Context, name string, wasm []byte, cfg Config, opts ...hostabi.Option) (*Module, error) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	if cfg.Function == "" {
 		return nil, &MismatchError{Module: name, Problems: []Problem{{Kind: "export", Detail: errNoFunction.Error()}}}
 	}
@@ -58,11 +55,25 @@ func Load(ctx context.Context, name string, wasm []byte, cfg Config, opts ...hos
 	if err != nil {
 		return nil, err
 	}
+	return New(ctx, core, cfg)
+}
+
+// New checks a compiled module against the ABI for calling cfg.Function
+// and provides the host functions. It takes core over: on error core is
+// closed.
+func New(ctx context.Context, core *hostabi.Module, cfg Config) (*Module, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if cfg.Function == "" {
+		_ = core.Close(ctx)
+		return nil, &MismatchError{Module: core.Name(), Problems: []Problem{{Kind: "export", Detail: errNoFunction.Error()}}}
+	}
 	m := &Module{core: core, cfg: cfg}
 	var problems []Problem
-	if m.shape, problems = check(core.Description(), cfg.Function); len(problems) > 0 {
+	if m.shape, problems = Check(core.Description(), cfg.Function); len(problems) > 0 {
 		_ = core.Close(ctx)
-		return nil, &MismatchError{Module: name, Problems: problems}
+		return nil, &MismatchError{Module: core.Name(), Problems: problems}
 	}
 	if err := core.DefineHostModule(ctx, HostModule, allHostFunctions); err != nil {
 		_ = core.Close(ctx)

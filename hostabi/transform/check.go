@@ -75,3 +75,13 @@ func importNames() string {
 	sort.Strings(names)
 	return strings.Join(names, ", ")
 }
+
+// Provides reports whether the host provides the function module.name to
+// modules of this ABI.
+func Provides(module, name string) bool {
+	if module == hostabi.WASIModule {
+		return true
+	}
+	_, ok := importSignatures[name]
+	return module == HostModule && ok
+}

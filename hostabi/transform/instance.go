@@ -54,7 +54,7 @@ type Instance struct {
 // guest waits for its first batch (so a guest that fails to start fails
 // here, not on a record).
 func (m *Module) Instantiate(ctx context.Context) (*Instance, error) {
-	core, err := m.core.Instantiate(ctx, hostabi.InstanceConfig{})
+	core, err := m.core.Instantiate(ctx, hostabi.InstanceConfig{Environment: m.cfg.environment()})
 	if err != nil {
 		return nil, err
 	}

@@ -50,29 +50,38 @@ type Module struct {
 	cfg  Config
 }
 
-// Load compiles wasm with the core's options and the REDPANDA_* environment
-// of cfg (over any given with hostabi.WithEnvironment), checks it against
-// the ABI, and provides the host functions. name identifies the module in
-// errors.
+// Load compiles wasm with the core's options and makes it a transform
+// module (New). name identifies the module in errors.
 //
 // Errors: a *hostabi.OptionError for a bad cfg; a *MismatchError naming
 // every import and export that does not fit; or one of hostabi.Compile's.
 func Load(ctx context.Context, name string, wasm []byte, cfg Config, opts ...hostabi.Option) (*Module, error) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	cfg.OutputTopics = append([]string(nil), cfg.OutputTopics...)
-	opts = append(opts[:len(opts):len(opts)], hostabi.WithEnvironment(cfg.environment()))
 	core, err := hostabi.Compile(ctx, name, wasm, opts...)
 	if err != nil {
 		return nil, err
 	}
+	return New(ctx, core, cfg)
+}
+
+// New checks a compiled module against the ABI and provides the host
+// functions. It takes core over: on error core is closed. Its instances get
+// the REDPANDA_* environment of cfg, over any given with
+// hostabi.WithEnvironment.
+func New(ctx context.Context, core *hostabi.Module, cfg Config) (*Module, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := cfg.validate(); err != nil {
+		_ = core.Close(ctx)
+		return nil, err
+	}
+	cfg.OutputTopics = append([]string(nil), cfg.OutputTopics...)
 	if problems := Check(core.Description()); len(problems) > 0 {
 		_ = core.Close(ctx)
-		return nil, &MismatchError{Module: name, Problems: problems}
+		return nil, &MismatchError{Module: core.Name(), Problems: problems}
 	}
 	if err := core.DefineHostModule(ctx, HostModule, hostFunctions); err != nil {
 		_ = core.Close(ctx)
