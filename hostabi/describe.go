@@ -3,7 +3,9 @@ package hostabi
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -110,4 +112,38 @@ func describe(cm wazero.CompiledModule) Description {
 func memoryItem(module, name string, m api.MemoryDefinition) Item {
 	max, hasMax := m.Max()
 	return Item{Module: module, Name: name, Kind: KindMemory, MinPages: m.Min(), MaxPages: max, HasMax: hasMax}
+}
+
+// ForeignImports groups the function imports that come from none of the
+// known modules (nor the skipped ones, which the caller words itself) by
+// their module, modules in the order they first appear, and words each
+// group as one problem, e.g. `imports env.a, env.b and 3 more are from
+// module "env", which the host does not provide (expected x or y)`.
+func (d Description) ForeignImports(known []string, skip ...string) []string {
+	var order []string
+	names := map[string][]string{}
+	for _, imp := range d.Imports {
+		if imp.Kind != KindFunction || slices.Contains(known, imp.Module) || slices.Contains(skip, imp.Module) {
+			continue
+		}
+		if _, seen := names[imp.Module]; !seen {
+			order = append(order, imp.Module)
+		}
+		names[imp.Module] = append(names[imp.Module], imp.Module+"."+imp.Name)
+	}
+	expected := strings.Join(known, " or ")
+	var problems []string
+	for _, module := range order {
+		list := names[module]
+		if len(list) == 1 {
+			problems = append(problems, fmt.Sprintf("import %s is from module %q, which the host does not provide (expected %s)", list[0], module, expected))
+			continue
+		}
+		shown := strings.Join(list[:min(len(list), 3)], ", ")
+		if len(list) > 3 {
+			shown += fmt.Sprintf(" and %d more", len(list)-3)
+		}
+		problems = append(problems, fmt.Sprintf("imports %s are from module %q, which the host does not provide (expected %s)", shown, module, expected))
+	}
+	return problems
 }

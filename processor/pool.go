@@ -7,7 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/benthos-wasm/benthos-wasm/hostabi/kafkaconnect"
+	"github.com/benthos-wasm/benthos-wasm/hostabi/record"
 )
 
 // errPoolClosed is returned by get after the processor has closed.
@@ -15,9 +15,15 @@ var errPoolClosed = errors.New("wasm_smt processor is closed")
 
 // worker is one guest instance with the record view it reuses for every call.
 type worker struct {
-	inst *kafkaconnect.Instance
-	rec  *messageRecord
-	pool *pool // the pool it came from, and goes back to
+	inst guest
+	rec  *messageRecord // the record of a per-record ABI, reused for every call
+	// recs and views are a batch-driven ABI's records, one per message of a
+	// batch, reused from batch to batch.
+	recs     []*messageRecord
+	views    []record.Record
+	selected []int   // indices of the messages handed over
+	errs     []error // each handed-over record's failure, or nil
+	pool     *pool   // the pool it came from, and goes back to
 	// pages is the instance's memory size last added to the memory gauge.
 	pages int64
 	calls uint32 // calls made, to time one in latencySampling
@@ -45,7 +51,7 @@ func (w *worker) timeNextCall() bool {
 // against workers in use: they are closed when they come back, and the module
 // when the last one has.
 type pool struct {
-	module  *kafkaconnect.Module
+	module  module
 	fields  *recordFields
 	metrics *smtMetrics
 	idle    chan *worker  // workers ready for use
@@ -62,7 +68,7 @@ type pool struct {
 	live   int
 }
 
-func newPool(module *kafkaconnect.Module, fields *recordFields, max int, metrics *smtMetrics) *pool {
+func newPool(module module, fields *recordFields, max int, metrics *smtMetrics) *pool {
 	return &pool{
 		module:  module,
 		fields:  fields,
@@ -107,7 +113,7 @@ func (p *pool) make(ctx context.Context) (*worker, error) {
 	}
 	p.live++
 	p.mu.Unlock()
-	inst, err := p.module.Instantiate(context.WithoutCancel(ctx))
+	inst, err := p.module.instantiate(context.WithoutCancel(ctx))
 	if err != nil {
 		p.release()
 		return nil, err
@@ -170,7 +176,7 @@ func (p *pool) release() {
 	last := p.closed.Load() && p.live == 0
 	p.mu.Unlock()
 	if last {
-		_ = p.module.Close(context.Background())
+		_ = p.module.close(context.Background())
 	}
 }
 

@@ -2,6 +2,7 @@ package processor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -21,6 +22,13 @@ func (p *wasmSMT) ProcessBatch(ctx context.Context, batch service.MessageBatch) 
 	defer p.metrics.record(&counts)
 	check := p.checkOf(batch)
 	out := batchBuilder{in: batch}
+	if _, ok := w.inst.(batchGuest); ok {
+		w = p.runBatchGuest(ctx, w, batch, check, &out, &counts)
+		if w != nil {
+			w.pool.put(w)
+		}
+		return out.result(), nil
+	}
 	var noInstance error // set when a broken instance could not be replaced
 	for i, msg := range batch {
 		if noInstance != nil {
@@ -76,14 +84,18 @@ func (p *wasmSMT) run(ctx context.Context, w *worker, msg *service.Message, coun
 // call runs the guest function on the worker's record, timing one call in
 // latencySampling.
 func (p *wasmSMT) call(ctx context.Context, w *worker) error {
+	g := w.inst.(recordGuest)
 	if !w.timeNextCall() {
-		return w.inst.Call(ctx, w.rec)
+		return g.call(ctx, w.rec)
 	}
 	start := time.Now()
-	err := w.inst.Call(ctx, w.rec)
+	err := g.call(ctx, w.rec)
 	p.metrics.latency.Timing(time.Since(start).Nanoseconds(), p.metrics.labels...)
 	return err
 }
+
+// errNoInstance marks the messages of a batch left without an instance.
+var errNoInstance = errors.New("replacing a failed instance")
 
 // replaceBroken discards a worker whose instance broke (the guest's state
 // is undefined after a trap) and checks out a fresh one. When none can be
@@ -93,7 +105,7 @@ func (p *wasmSMT) replaceBroken(ctx context.Context, broken *worker, cause error
 	broken.pool.put(broken) // put discards a broken instance
 	w, err := p.worker(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("wasm_smt %s: replacing a failed instance: %w", p.label, err)
+		return nil, fmt.Errorf("wasm_smt %s: %w: %w", p.label, errNoInstance, err)
 	}
 	return w, nil
 }

@@ -81,11 +81,13 @@ func build(cfg *config, mgr *service.Resources) (*wasmSMT, error) {
 	return p, nil
 }
 
-// hostOptions wires what any guest runs with: limits, the compilation
-// cache, and its WASI output, which goes to the processor's logger.
+// hostOptions wires what any guest runs with: limits, the environment, the
+// compilation cache, and its WASI output, which goes to the processor's
+// logger.
 func hostOptions(cfg *config, log *service.Logger) []hostabi.Option {
 	opts := []hostabi.Option{
 		hostabi.WithLimits(cfg.limits),
+		hostabi.WithEnvironment(cfg.environment),
 		hostabi.WithGuestOutput(func(stream, line string) {
 			if stream == "stderr" {
 				log.Warnf("guest stderr: %s", line)
@@ -126,10 +128,11 @@ func kafkaConnectConfig(cfg *config, log *service.Logger) kafkaconnect.Config {
 // guest that fails to start fails here (at start-up, or as a refused
 // reload), not on a message.
 func (p *wasmSMT) load(ctx context.Context, wasm []byte) (*pool, error) {
-	module, err := kafkaconnect.Load(ctx, p.cfg.modulePath, wasm, kafkaConnectConfig(p.cfg, p.log), p.opts...)
+	module, name, err := loadModule(ctx, p.cfg, wasm, p.opts, kafkaConnectConfig(p.cfg, p.log))
 	if err != nil {
-		return nil, loadError(err)
+		return nil, err
 	}
+	p.log.Debugf("module %s runs on the %s", p.cfg.modulePath, name.Title())
 	pl := newPool(module, p.cfg.fields, p.cfg.maxInstances, p.metrics)
 	w, err := pl.get(ctx)
 	if err != nil {

@@ -142,7 +142,7 @@ func TestModulesThatDoNotFitAreRefusedByName(t *testing.T) {
 	var mismatch *connectwasm.MismatchError
 	require.ErrorAs(t, err, &mismatch)
 	assert.Contains(t, err.Error(), "module rust.wasm does not fit the Redpanda Connect wasm ABI")
-	assert.Contains(t, err.Error(), "import env.get_value is from module \"env\", which the host does not provide")
+	assert.Contains(t, err.Error(), "imports env.get_value, env.set_value, env.set_key and 15 more are from module \"env\", which the host does not provide")
 	assert.Contains(t, err.Error(), "export process is missing (expected a function () -> ())")
 	assert.Contains(t, err.Error(), "no allocator is exported")
 }

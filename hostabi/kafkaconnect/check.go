@@ -70,10 +70,10 @@ func Check(d hostabi.Description, function string) (Shape, []Problem) {
 			} else if !want.Equal(imp.Signature) {
 				add("import", full, "import %s has type %s, expected %s", full, imp.Signature, want)
 			}
-		default:
-			add("import", full, "import %s is from module %q, which the host does not provide (expected %s or %s)",
-				full, imp.Module, HostModule, hostabi.WASIModule)
 		}
+	}
+	for _, p := range d.ForeignImports([]string{HostModule, hostabi.WASIModule}) {
+		add("import", "", "%s", p)
 	}
 	if mem, ok := d.Export(ExportMemory); !ok || mem.Kind != hostabi.KindMemory {
 		add("export", ExportMemory, "export %q (memory) is missing", ExportMemory)

@@ -8,6 +8,17 @@ import (
 	"github.com/benthos-wasm/benthos-wasm/hostabi/record"
 )
 
+// EncodeError is a record the host cannot hand to the transform: its key,
+// value, a header, its offset or its timestamp cannot be read (a converter
+// refuses it, say). The instance is not harmed.
+type EncodeError struct{ Err error }
+
+func (e *EncodeError) Error() string {
+	return fmt.Sprintf("%s: the record cannot be handed to the transform: %v", ABIName, e.Err)
+}
+
+func (e *EncodeError) Unwrap() error { return e.Err }
+
 // batch is one transform batch: the records handed to the guest, their
 // payloads encoded up front (read_batch_header reports the largest), and
 // where the guest is in them. The processor's goroutine fills it; the
@@ -41,7 +52,7 @@ func (b *batch) fill(recs []record.Record, now time.Time) (int, error) {
 			offset, ts, err = positionOf(rec, int64(i), now)
 		}
 		if err != nil {
-			return i, fmt.Errorf("%s: the record cannot be handed to the transform: %w", ABIName, err)
+			return i, &EncodeError{Err: err}
 		}
 		start := len(b.payloads)
 		b.payloads = appendPayload(b.payloads, p)

@@ -50,10 +50,10 @@ func Check(d hostabi.Description) []Problem {
 			}
 		case imp.Module == SchemaRegistryModule:
 			add("import", full, "import %s is from Redpanda's schema registry module, which this host does not provide yet", full)
-		default:
-			add("import", full, "import %s is from module %q, which the host does not provide (expected %s or %s)",
-				full, imp.Module, HostModule, hostabi.WASIModule)
 		}
+	}
+	for _, p := range d.ForeignImports([]string{HostModule, hostabi.WASIModule}, SchemaRegistryModule) {
+		add("import", "", "%s", p)
 	}
 	if mem, ok := d.Export(ExportMemory); !ok || mem.Kind != hostabi.KindMemory {
 		add("export", ExportMemory, "export %q (memory) is missing", ExportMemory)

@@ -247,7 +247,7 @@ func TestRawABIGuests(t *testing.T) {
 func TestModulesThatDoNotFitAreRefusedByName(t *testing.T) {
 	for _, tt := range []struct{ module, want string }{
 		{"rust.wasm", `export _start is missing (expected a function () -> (): a transform is a WASI command`},
-		{"connect_malloc.wasm", `import benthos_wasm.v0_msg_as_bytes is from module "benthos_wasm", which the host does not provide`},
+		{"connect_malloc.wasm", `imports benthos_wasm.v0_msg_as_bytes, benthos_wasm.v0_msg_set_bytes, benthos_wasm.v0_msg_get_meta and 1 more are from module "benthos_wasm", which the host does not provide (expected redpanda_transform or wasi_snapshot_preview1)`},
 	} {
 		wasm, err := os.ReadFile(filepath.Join("..", "..", "testdata", "wasm", tt.module))
 		require.NoError(t, err)

@@ -1,0 +1,165 @@
+package processor
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/redpanda-data/benthos/v4/public/service"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/benthos-wasm/benthos-wasm/hostabi/transform"
+)
+
+// transformProcessor runs the Go Data Transforms guest with BW_CASE set.
+func transformProcessor(t *testing.T, behaviour, extra string) *wasmSMT {
+	return processorFor(t, "transform_go.wasm", "", fmt.Sprintf("environment: { BW_CASE: %s }\n%s", behaviour, extra))
+}
+
+func TestDataTransformsKeepEveryPartAndTheMessagesMetadata(t *testing.T) {
+	p := transformProcessor(t, "identity", "")
+	out := process(t, p,
+		message("v1", map[string]any{"kafka_key": "k1", "kafka_topic": "in", "h": "x", "kafka_offset": 7}),
+		message("v2", map[string]any{"kafka_topic": "in"}),
+		message("", map[string]any{"kafka_key": "k3", "kafka_tombstone_message": true}),
+	)
+	require.Len(t, out, 3)
+	for _, msg := range out {
+		require.NoError(t, msg.GetError())
+	}
+	assert.Equal(t, []string{"v1", "v2", ""}, payloads(t, out))
+	assert.Equal(t, map[string]any{"kafka_key": "k1", "kafka_topic": "in", "h": "x", "kafka_offset": 7}, metadata(out[0]),
+		"the output message is the input message, its metadata kept")
+	assert.Equal(t, map[string]any{"kafka_topic": "in"}, metadata(out[1]), "a null key stays absent")
+	assert.Equal(t, true, metadata(out[2])["kafka_tombstone_message"], "a null value stays a tombstone")
+}
+
+func TestDataTransformsWriteToNamedTopicsDropAndFanOut(t *testing.T) {
+	topics := []string{"t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7"}
+	p := transformProcessor(t, "multi_topic", "output_topics: ["+strings.Join(topics, ", ")+"]")
+	out := process(t, p, message("a", map[string]any{"kafka_topic": "in", "kafka_key": "k"}), message("b", nil))
+	require.Len(t, out, 16)
+	for i, msg := range out {
+		require.NoError(t, msg.GetError())
+		assert.Equal(t, topics[i%8], metadata(msg)["kafka_topic"], "message %d", i)
+	}
+	assert.Equal(t, strings.Split("aaaaaaaabbbbbbbb", ""), payloads(t, out))
+	assert.Equal(t, "k", metadata(out[7])["kafka_key"], "every copy keeps the record's key")
+
+	p = transformProcessor(t, "drop", "")
+	assert.Empty(t, messagesOut(t, p, message("a", nil), message("b", nil)), "no write drops the record")
+
+	p = transformProcessor(t, "twice", "output_topics: [out]")
+	out = process(t, p, message("a", map[string]any{"kafka_topic": "in"}))
+	assert.Equal(t, []string{"a", "a"}, payloads(t, out))
+	assert.Equal(t, "out", metadata(out[0])["kafka_topic"], "write_record goes to the first output topic")
+	assert.Equal(t, "out", metadata(out[1])["kafka_topic"])
+}
+
+// The guest sees the records' real offsets and timestamps, and a batch
+// header consistent with them.
+func TestDataTransformsSeeOffsetsTimestampsAndTheBatchHeader(t *testing.T) {
+	p := transformProcessor(t, "describe", "input_topic: orders")
+	out := process(t, p,
+		message("a", map[string]any{"kafka_offset": 41, "kafka_timestamp_ms": int64(1700000000500)}),
+		message("b", map[string]any{"kafka_offset": 42, "kafka_timestamp_ms": int64(1700000000900)}),
+	)
+	require.Len(t, out, 2)
+	for i, msg := range out {
+		require.NoError(t, msg.GetError())
+		b, _ := msg.AsBytes()
+		assert.Contains(t, string(b), fmt.Sprintf(`"timestamp":%d,"offset":%d`, []int64{1700000000500, 1700000000900}[i], 41+i))
+		assert.Contains(t, string(b), `"batch":{"base_offset":41,"record_count":2,"base_timestamp":1700000000500,"max_timestamp":1700000000900,"last_offset_delta":1,`)
+		assert.Contains(t, string(b), `"input_topic":"orders"`)
+	}
+}
+
+// A fault on one record in the middle of a batch of 64 fails exactly that
+// record, unchanged and flagged; every other record comes out once,
+// transformed, and the records after it run on a fresh instance.
+func TestDataTransformsIsolateAFaultToItsRecord(t *testing.T) {
+	for _, tt := range []struct{ fault, extra, want, kind string }{
+		{"panic", "", "exited with code 2", kindTrap},
+		{"exit", "", "exited with code 3", kindTrap},
+		{"bomb", "max_memory_pages: 600", "exited with code 2", kindTrap},
+		{"loop", "timeout: 300ms", "ran longer than the timeout of 300ms", kindTimeout},
+	} {
+		t.Run(tt.fault, func(t *testing.T) {
+			p := transformProcessor(t, "upper", tt.extra)
+			batch := make(service.MessageBatch, 64)
+			for i := range batch {
+				v := fmt.Sprintf("record %d", i)
+				if i == 31 {
+					v = tt.fault + " here"
+				}
+				batch[i] = message(v, map[string]any{"kafka_offset": 1000 + i})
+			}
+			out := process(t, p, batch...)
+			require.Len(t, out, 64, "every record comes out once")
+			for i, msg := range out {
+				b, _ := msg.AsBytes()
+				if i == 31 {
+					assert.Equal(t, tt.fault+" here", string(b), "the failed record is unchanged")
+					require.Error(t, msg.GetError())
+					assert.Contains(t, msg.GetError().Error(), transform.ABIName)
+					assert.Contains(t, msg.GetError().Error(), tt.want)
+					assert.Equal(t, kindTrap == tt.kind, callErrorKind(msg.GetError()) == kindTrap)
+					continue
+				}
+				require.NoError(t, msg.GetError(), "record %d", i)
+				assert.Equal(t, fmt.Sprintf("RECORD %d", i), string(b))
+				assert.Equal(t, 1000+i, metadata(msg)["kafka_offset"])
+			}
+		})
+	}
+}
+
+func TestConnectWasmModulesRun(t *testing.T) {
+	for _, module := range []string{"connect_malloc.wasm", "connect_allocate.wasm", "connect_rust.wasm", "connect_go.wasm"} {
+		t.Run(module, func(t *testing.T) {
+			p := processorFor(t, module, "", "") // function defaults to process
+			out := process(t, p, message("hello", map[string]any{"kafka_key": "k"}), message("", nil))
+			require.NoError(t, out[0].GetError())
+			assert.Equal(t, []string{"HELLO", ""}, payloads(t, out))
+			assert.Equal(t, "k", metadata(out[0])["kafka_key"])
+
+			p = processorFor(t, module, "set_meta", "")
+			out = process(t, p, message("x", map[string]any{"in": "v"}))
+			require.NoError(t, out[0].GetError())
+			assert.Equal(t, map[string]any{"in": "v", "out": "v"}, metadata(out[0]))
+
+			p = processorFor(t, module, "trap_if", "")
+			out = process(t, p, message("a", nil), message("trap!", nil), message("b", nil))
+			assert.Equal(t, []string{"A", "trap!", "B"}, payloads(t, out), "the trapped record alone fails, unchanged")
+			assert.NoError(t, out[0].GetError())
+			assert.ErrorContains(t, out[1].GetError(), "trapped")
+			assert.NoError(t, out[2].GetError(), "a fresh instance carries on")
+		})
+	}
+}
+
+func TestTheABIIsDetectedOrForcedAndMismatchesNamed(t *testing.T) {
+	for _, tt := range []struct{ yaml, want string }{
+		{"module_path: " + modulePath("transform_go.wasm") + "\nabi: kafka_connect\nfunction: f",
+			"does not fit the Kafka Connect ABI"},
+		{"module_path: " + modulePath("rust.wasm") + "\nabi: data_transforms",
+			"export _start is missing (expected a function () -> (): a transform is a WASI command"},
+		{"module_path: " + modulePath("rust.wasm"),
+			"field function: required for a module of the Kafka Connect ABI"},
+		{"module_path: " + modulePath("transform_go.wasm") + "\nfunction: to_upper",
+			"field function: must be empty for a module of the Redpanda Data Transforms ABI"},
+		{"module_path: " + modulePath("connect_malloc.wasm") + "\nfunction: nope",
+			"export nope is missing"},
+		{"module_path: " + modulePath("transform_go.wasm") + "\nenvironment: { REDPANDA_INPUT_TOPIC: x }",
+			"field environment: REDPANDA_INPUT_TOPIC: names starting with REDPANDA_ are reserved"},
+		{"module_path: " + modulePath("transform_go.wasm") + "\noutput_topics: [a, b, c, d, e, f, g, h, i]",
+			"OutputTopics is 9, expected at most 8 topics"},
+	} {
+		conf, err := wasmSMTSpec().ParseYAML(tt.yaml, nil)
+		require.NoError(t, err)
+		_, err = newWasmSMT(conf, service.MockResources())
+		require.Error(t, err, tt.yaml)
+		assert.Contains(t, err.Error(), tt.want)
+	}
+}
