@@ -12,6 +12,7 @@ type wasmSMTUse struct {
 	location   string // the component's path in the config, and its line
 	modulePath string
 	function   string
+	abi        string
 }
 
 // findWasmSMT walks a config with Benthos's own config walker, so it finds
@@ -38,7 +39,12 @@ func findWasmSMT(path string) ([]wasmSMTUse, error) {
 		}
 		modulePath, _ := fields["module_path"].(string)
 		function, _ := fields["function"].(string)
+		abiName, ok := fields["abi"].(string)
+		if !ok {
+			abiName = "auto"
+		}
 		uses = append(uses, wasmSMTUse{
+			abi:        abiName,
 			location:   fmt.Sprintf("%s (line %d)", w.Path, w.LineStart),
 			modulePath: modulePath,
 			function:   function,

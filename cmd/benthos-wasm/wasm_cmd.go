@@ -9,31 +9,37 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/benthos-wasm/benthos-wasm/hostabi/kafkaconnect"
+	"github.com/benthos-wasm/benthos-wasm/hostabi/abi"
 )
 
-// wasmCommand is `benthos-wasm wasm`: checks modules against the host ABI
+// wasmCommand is `benthos-wasm wasm`: checks modules against the host ABIs
 // before they run, for use in CI next to `benthos-wasm lint`.
 func wasmCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "wasm",
-		Usage: "Check WebAssembly modules against the wasm_smt host ABI",
+		Usage: "Check WebAssembly modules against the host ABIs wasm_smt runs",
 		Subcommands: []*cli.Command{
 			{
 				Name:      "inspect",
-				Usage:     "Print a module's imports and exports and whether it fits the ABI",
-				ArgsUsage: "MODULE",
-				Description: "Exits with status 1 when the module does not fit the ABI: a missing or mistyped\n" +
-					"memory, alloc, dealloc or --function export, or an import the host does not provide.",
+				Usage:     "Print a module's ABI, imports and exports, and whether it fits the ABI",
+				ArgsUsage: "MODULE [--abi ABI] [--function NAME]",
+				Description: "Tells the module's ABI from its imports (or checks the one --abi names: kafka_connect,\n" +
+					"connect_wasm, data_transforms) and exits with status 1 when the module does not fit it: a missing\n" +
+					"or mistyped export, or an import the host does not provide.",
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "function", Usage: "also check this exported function"},
+					&cli.StringFlag{Name: "abi", Value: string(abi.Auto), Usage: "the ABI to check against (auto: tell it from the imports)"},
 				},
 				Action: func(c *cli.Context) error {
-					module, function, ok := moduleAndFunction(c.Args().Slice(), c.String("function"))
+					args, ok := inspectArgs(c.Args().Slice(), c.String("function"), c.String("abi"))
 					if !ok {
-						return cli.Exit("usage: benthos-wasm wasm inspect MODULE [--function NAME]", 2)
+						return cli.Exit("usage: benthos-wasm wasm inspect MODULE [--abi ABI] [--function NAME]", 2)
 					}
-					return inspectModule(c.Context, c.App.Writer, module, function)
+					name, err := abi.Parse(args.abi)
+					if err != nil {
+						return cli.Exit(err.Error(), 2)
+					}
+					return inspectModule(c.Context, c.App.Writer, args.module, name, args.function)
 				},
 			},
 			{
@@ -41,7 +47,8 @@ func wasmCommand() *cli.Command {
 				Usage:     "Check the module of every wasm_smt processor in the given configs",
 				ArgsUsage: "-c CONFIG [-c CONFIG...]",
 				Description: "Finds every wasm_smt processor (in pipelines, resources and nested processors) and checks\n" +
-					"that its module_path exists and its module fits the ABI for its function. Exits with status 1 on any problem.",
+					"that its module_path exists and its module fits its ABI (abi, or told from the imports) for its\n" +
+					"function. Exits with status 1 on any problem.",
 				Flags: []cli.Flag{
 					&cli.StringSliceFlag{Name: "config", Aliases: []string{"c"}, Usage: "a config file to check", Required: true},
 				},
@@ -53,36 +60,48 @@ func wasmCommand() *cli.Command {
 	}
 }
 
-// moduleAndFunction reads `MODULE [--function NAME]`: urfave/cli stops
-// parsing flags at the first argument, so a --function after the module
-// arrives here as plain arguments.
-func moduleAndFunction(args []string, function string) (module, fn string, ok bool) {
+// inspectArguments are what `wasm inspect` was given.
+type inspectArguments struct{ module, function, abi string }
+
+// inspectArgs reads `MODULE [--function NAME] [--abi ABI]`: urfave/cli stops
+// parsing flags at the first argument, so flags after the module arrive
+// here as plain arguments.
+func inspectArgs(args []string, function, abiName string) (inspectArguments, bool) {
+	out := inspectArguments{function: function, abi: abiName}
+	flags := map[string]*string{"function": &out.function, "abi": &out.abi}
 	for i := 0; i < len(args); i++ {
-		switch a := args[i]; {
-		case a == "--function" || a == "-function":
+		a := args[i]
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		dst, isFlag := flags[name]
+		switch {
+		case strings.HasPrefix(a, "-") && isFlag && hasValue:
+			*dst = value
+		case strings.HasPrefix(a, "-") && isFlag:
 			if i+1 == len(args) {
-				return "", "", false
+				return out, false
 			}
 			i++
-			function = args[i]
-		case strings.HasPrefix(a, "--function="):
-			function = strings.TrimPrefix(a, "--function=")
-		case module == "":
-			module = a
+			*dst = args[i]
+		case out.module == "" && !strings.HasPrefix(a, "-"):
+			out.module = a
 		default:
-			return "", "", false
+			return out, false
 		}
 	}
-	return module, function, module != ""
+	return out, out.module != ""
 }
 
 // inspectModule prints the report of one module.
-func inspectModule(ctx context.Context, w io.Writer, path, function string) error {
-	rep, err := inspectFile(ctx, path, function)
+func inspectModule(ctx context.Context, w io.Writer, path string, want abi.Name, function string) error {
+	rep, err := inspectFile(ctx, path, want, function)
 	if err != nil {
 		return cli.Exit(err.Error(), 1)
 	}
-	fmt.Fprintf(w, "module %s\n\nimports:\n", path)
+	how := "given with --abi"
+	if rep.Detected {
+		how = "told from its imports"
+	}
+	fmt.Fprintf(w, "module %s\n\nABI: %s (%s)\n\nimports:\n", path, rep.ABI.Title(), how)
 	if len(rep.Imports) == 0 {
 		fmt.Fprintln(w, "  (none)")
 	}
@@ -97,37 +116,39 @@ func inspectModule(ctx context.Context, w io.Writer, path, function string) erro
 	for _, ex := range rep.Exports {
 		fmt.Fprintf(w, "  %s %s %s\n", ex.Name, ex.Kind, ex.Type())
 	}
-	fmt.Fprintf(w, "\nWASI: %s\n", yesNo(rep.Shape.UsesWASI, "imports wasi_snapshot_preview1 (sandboxed: no files, environment, arguments or network)", "no"))
+	fmt.Fprintf(w, "\nWASI: %s\n", yesNo(rep.UsesWASI, "imports wasi_snapshot_preview1 (sandboxed: no files, arguments or network; the environment of `environment`)", "no"))
 	if !rep.Fits() {
-		return cli.Exit(fmt.Sprintf("\nmodule %s does not fit the %s:\n  - %s", path, kafkaconnect.ABIName, problemList(rep, "\n  - ")), 1)
+		return cli.Exit(fmt.Sprintf("\nmodule %s does not fit the %s:\n  - %s", path, rep.ABI.Title(), strings.Join(rep.Problems, "\n  - ")), 1)
 	}
 	if function != "" {
-		fmt.Fprintf(w, "\nfits the %s, with function %s\n", kafkaconnect.ABIName, function)
+		fmt.Fprintf(w, "\nfits the %s, with function %s\n", rep.ABI.Title(), function)
 	} else {
-		fmt.Fprintf(w, "\nfits the %s (no --function given: functions not checked)\n", kafkaconnect.ABIName)
+		fmt.Fprintf(w, "\nfits the %s%s\n", rep.ABI.Title(), functionNote(rep.ABI))
 	}
 	return nil
 }
 
-func inspectFile(ctx context.Context, path, function string) (kafkaconnect.Report, error) {
+// functionNote says what a check without --function covered.
+func functionNote(n abi.Name) string {
+	switch n {
+	case abi.ConnectWasm:
+		return ", with its default function process"
+	case abi.DataTransforms:
+		return " (its _start loop drives it: no function)"
+	}
+	return " (no --function given: functions not checked)"
+}
+
+func inspectFile(ctx context.Context, path string, want abi.Name, function string) (abi.Report, error) {
 	wasm, err := os.ReadFile(path)
 	if err != nil {
-		return kafkaconnect.Report{}, fmt.Errorf("module %s: %w", path, err)
+		return abi.Report{}, fmt.Errorf("module %s: %w", path, err)
 	}
-	rep, err := kafkaconnect.Inspect(ctx, wasm, function)
+	rep, err := abi.Inspect(ctx, wasm, want, function)
 	if err != nil {
 		return rep, fmt.Errorf("module %s: %w", path, err)
 	}
 	return rep, nil
-}
-
-// problemList joins the report's problems with sep.
-func problemList(rep kafkaconnect.Report, sep string) string {
-	parts := make([]string, len(rep.Problems))
-	for i, p := range rep.Problems {
-		parts[i] = p.Detail
-	}
-	return strings.Join(parts, sep)
 }
 
 func yesNo(b bool, yes, no string) string {
@@ -151,12 +172,12 @@ func checkConfigs(ctx context.Context, w io.Writer, paths []string) error {
 		}
 		for _, u := range uses {
 			where := fmt.Sprintf("%s: %s (module_path %s, function %s)", path, u.location, u.modulePath, u.function)
-			rep, err := inspectFile(ctx, u.modulePath, u.function)
+			problems, err := checkUse(ctx, u)
 			switch {
 			case err != nil:
 				failed = append(failed, fmt.Sprintf("%s: %v", where, err))
-			case !rep.Fits():
-				failed = append(failed, fmt.Sprintf("%s: module does not fit the %s: %s", where, kafkaconnect.ABIName, problemList(rep, "; ")))
+			case len(problems) > 0:
+				failed = append(failed, fmt.Sprintf("%s: %s", where, strings.Join(problems, "; ")))
 			default:
 				fmt.Fprintf(w, "%s: ok\n", where)
 			}
@@ -166,4 +187,28 @@ func checkConfigs(ctx context.Context, w io.Writer, paths []string) error {
 		return cli.Exit(strings.Join(failed, "\n"), 1)
 	}
 	return nil
+}
+
+// checkUse checks one wasm_smt's module against its ABI and function, as
+// the processor would at start-up.
+func checkUse(ctx context.Context, u wasmSMTUse) ([]string, error) {
+	want, err := abi.Parse(u.abi)
+	if err != nil {
+		return nil, fmt.Errorf("field abi: %w", err)
+	}
+	rep, err := inspectFile(ctx, u.modulePath, want, u.function)
+	if err != nil {
+		return nil, err
+	}
+	var problems []string
+	switch {
+	case rep.ABI == abi.KafkaConnect && u.function == "":
+		problems = append(problems, "field function: required for a module of the "+rep.ABI.Title())
+	case rep.ABI == abi.DataTransforms && u.function != "":
+		problems = append(problems, "field function: must be empty for a module of the "+rep.ABI.Title())
+	}
+	if !rep.Fits() {
+		problems = append(problems, fmt.Sprintf("module does not fit the %s: %s", rep.ABI.Title(), strings.Join(rep.Problems, "; ")))
+	}
+	return problems, nil
 }
