@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -98,6 +99,11 @@ func (m *Module) Instantiate(ctx context.Context, cfg InstanceConfig) (*Instance
 	}
 	if err != nil {
 		return nil, fmt.Errorf("instantiating module %s: %s", m.name, firstLine(err.Error()))
+	}
+	if mod.IsClosed() {
+		// A start function that called proc_exit(0): wazero reports no
+		// error, but nothing can be called any more.
+		return nil, fmt.Errorf("instantiating module %s: its start function (%s) exited, so no function can be called after it", m.name, strings.Join(start, ", "))
 	}
 	in := &Instance{module: m, mod: mod, stdout: stdout, stderr: stderr}
 	in.x = &Exchange{mem: mod.Memory(), limits: m.opts.limits, allocStack: make([]uint64, 1)}
@@ -234,6 +240,17 @@ func (in *Instance) flushOutput() {
 	if in.stdout != nil {
 		in.stdout.Flush()
 		in.stderr.Flush()
+	}
+}
+
+// MuteOutput discards what the guest writes to stdout and stderr from now
+// on: an ABI that stops a guest on purpose (a transform told there is no
+// next batch panics, as its SDK does) does not want its dying words logged.
+// It is safe to call from another goroutine than the guest's.
+func (in *Instance) MuteOutput() {
+	if in.stdout != nil {
+		in.stdout.muted.Store(true)
+		in.stderr.muted.Store(true)
 	}
 }
 

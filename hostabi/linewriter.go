@@ -1,6 +1,9 @@
 package hostabi
 
-import "bytes"
+import (
+	"bytes"
+	"sync/atomic"
+)
 
 // maxLineBytes bounds one line of guest output, so a guest that never writes a
 // newline cannot make the host buffer without limit.
@@ -12,6 +15,7 @@ type lineWriter struct {
 	stream string
 	emit   func(stream, line string)
 	buf    []byte
+	muted  atomic.Bool // set once what the guest writes is no longer wanted
 }
 
 func newLineWriter(stream string, emit func(stream, line string)) *lineWriter {
@@ -21,6 +25,9 @@ func newLineWriter(stream string, emit func(stream, line string)) *lineWriter {
 // Write implements io.Writer. A line longer than maxLineBytes is split.
 func (w *lineWriter) Write(p []byte) (int, error) {
 	n := len(p)
+	if w.muted.Load() {
+		return n, nil
+	}
 	for len(p) > 0 {
 		room := maxLineBytes - len(w.buf)
 		i := bytes.IndexByte(p, '\n')

@@ -111,9 +111,7 @@ that record, with every ABI.`).
 			Description(fmt.Sprintf("Data Transforms: up to %d output topics (`REDPANDA_OUTPUT_TOPIC_0` to `_7`). ", transform.MaxOutputTopics)+
 				"A record written with `write_record` goes to the first (its topic metadata is set to it; with none, the topic is left as it was); "+
 				"`write_record_with_options` may name any of them, and a name not in the list is refused, as Redpanda refuses it.").
-			Default([]any{}).Advanced().
-			LintRule(fmt.Sprintf(`root = if this.length() > %[1]d { [ "%[2]s: at most %[1]d topics, got %%d".format(this.length()) ] } else if this.unique().length() != this.length() { [ "%[2]s: a topic is listed twice" ] }`,
-				transform.MaxOutputTopics, fieldOutputTopics))).
+			Default([]any{}).Advanced()).
 		Field(service.NewStringMapField(fieldEnvironment).
 			Description("Environment variables of WASI guests, of every ABI (as `rpk transform deploy --var` sets them). "+
 				"Names starting with `REDPANDA_` are reserved for the Data Transforms variables.").
@@ -182,6 +180,11 @@ that record, with every ABI.`).
 		Field(service.NewStringField(fieldCacheDir).
 			Description("Directory of the compilation cache. Empty means `benthos-wasm` under the user's cache directory ($XDG_CACHE_HOME, or ~/.cache).").
 			Default("").Advanced()).
+		// A list field's own lint rule sees one element at a time: the
+		// count is checked on the whole config.
+		LintRule(fmt.Sprintf(`let topics = this.%[2]s.or([])
+root = if $topics.length() > %[1]d { [ "%[2]s: at most %[1]d topics, got %%d".format($topics.length()) ] } else if $topics.unique().length() != $topics.length() { [ "%[2]s: a topic is listed twice" ] }`,
+			transform.MaxOutputTopics, fieldOutputTopics)).
 		Example("Upper-case every payload",
 			"Runs the `to_upper` function of a module over each message.",
 			`

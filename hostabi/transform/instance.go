@@ -181,6 +181,7 @@ func (in *Instance) MemoryPages() uint32 { return in.core.MemoryPages() }
 // Close stops the guest (a guest waiting for a batch is told there is none,
 // and exits) and releases the instance.
 func (in *Instance) Close(ctx context.Context) error {
+	in.core.MuteOutput()
 	in.once.Do(func() { close(in.closing) })
 	select {
 	case <-in.exited:
