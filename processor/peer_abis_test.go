@@ -2,8 +2,10 @@ package processor
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
 	"github.com/stretchr/testify/assert"
@@ -161,5 +163,82 @@ func TestTheABIIsDetectedOrForcedAndMismatchesNamed(t *testing.T) {
 		_, err = newWasmSMT(conf, service.MockResources())
 		require.Error(t, err, tt.yaml)
 		assert.Contains(t, err.Error(), tt.want)
+	}
+}
+
+// Hot reload works across ABIs: a Connect wasm module (upper-cases) is
+// replaced by a Data Transforms one (identity), then by a Kafka-Connect-ABI
+// module that needs a function the config does not give, which is refused
+// while the transform keeps serving.
+func TestWatchReloadsFromOneABIToAnother(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f.wasm")
+	replaceFile(t, path, []byte(readFile(t, modulePath("connect_malloc.wasm"))))
+	p, logs := newTestProcessor(t, fmt.Sprintf("module_path: %s\nwatch: true\ncompilation_cache_dir: %s", path, testCacheDir))
+	out := process(t, p, message("a", nil))
+	assert.Equal(t, []string{"A"}, payloads(t, out))
+
+	replaceFile(t, path, []byte(readFile(t, modulePath("transform_identity.wasm"))))
+	require.Eventually(t, func() bool {
+		out := process(t, p, message("b", map[string]any{"kafka_key": "k"}), message("c", nil))
+		require.NoError(t, out[0].GetError())
+		return payloads(t, out)[0] == "b"
+	}, 10*time.Second, 20*time.Millisecond, "the transform serves after the reload")
+	out = process(t, p, message("b", map[string]any{"kafka_key": "k"}), message("c", nil))
+	assert.Equal(t, []string{"b", "c"}, payloads(t, out))
+	assert.Equal(t, "k", metadata(out[0])["kafka_key"])
+
+	replaceFile(t, path, []byte(readFile(t, modulePath("rust.wasm"))))
+	require.Eventually(t, func() bool {
+		return strings.Contains(logs.String(), "field function: required for a module of the Kafka Connect ABI")
+	}, 10*time.Second, 20*time.Millisecond)
+	out = process(t, p, message("d", nil))
+	assert.Equal(t, []string{"d"}, payloads(t, out), "the transform keeps serving")
+}
+
+// One table of record cases run across the three ABIs where they overlap:
+// the same input gives the same value, key and headers, whichever kind of
+// module upper-cases it.
+func TestTheABIsAgreeWhereTheyOverlap(t *testing.T) {
+	modules := []struct{ name, yaml string }{
+		{"kafka connect (rust)", "module_path: " + modulePath("rust.wasm") + "\nfunction: to_upper"},
+		{"kafka connect (go)", "module_path: " + modulePath("go.wasm") + "\nfunction: to_upper"},
+		{"connect wasm (malloc wat)", "module_path: " + modulePath("connect_malloc.wasm")},
+		{"connect wasm (allocate wat)", "module_path: " + modulePath("connect_allocate.wasm")},
+		{"connect wasm (rust)", "module_path: " + modulePath("connect_rust.wasm")},
+		{"connect wasm (go)", "module_path: " + modulePath("connect_go.wasm")},
+		{"data transforms (go)", "module_path: " + modulePath("transform_go.wasm") + "\nenvironment: { BW_CASE: upper }"},
+		{"data transforms (wat)", "module_path: " + modulePath("transform_upper.wasm")},
+	}
+	cases := []struct {
+		in, want string
+		meta     map[string]any
+	}{
+		{"hello", "HELLO", map[string]any{"kafka_key": "k", "kafka_topic": "t", "h": "v"}},
+		{"", "", map[string]any{"kafka_key": "", "h": ""}},
+		{"MiXeD 123 é", "MIXED 123 é", nil},
+		{"\x00\xffbinary", "\x00\xffBINARY", map[string]any{"bin": "\x01"}},
+		{strings.Repeat("long value ", 10_000), strings.Repeat("LONG VALUE ", 10_000), nil},
+	}
+	for _, m := range modules {
+		t.Run(m.name, func(t *testing.T) {
+			p, _ := newTestProcessor(t, m.yaml+"\ncompilation_cache_dir: "+testCacheDir)
+			batch := make(service.MessageBatch, len(cases))
+			for i, c := range cases {
+				batch[i] = message(c.in, c.meta)
+			}
+			out := process(t, p, batch...)
+			require.Len(t, out, len(cases))
+			for i, c := range cases {
+				require.NoError(t, out[i].GetError(), "case %d", i)
+				got, _ := out[i].AsBytes()
+				assert.Equal(t, c.want, string(got), "case %d", i)
+				want := c.meta
+				if want == nil {
+					want = map[string]any{}
+				}
+				assert.Equal(t, want, metadata(out[i]), "case %d: key, topic and headers kept", i)
+			}
+		})
 	}
 }
