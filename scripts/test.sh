@@ -3,7 +3,8 @@
 #   1. installs the guest toolchains if missing (scripts/install-deps.sh),
 #   2. rebuilds every .wasm in testdata/ from source,
 #   3. checks formatting and go vet,
-#   4. runs the guest SDKs' own tests (Go, C, AssemblyScript, Rust),
+#   4. runs the guest SDKs' own tests (Go, C, AssemblyScript, Rust) and the
+#      peer-ABI guests' (Data Transforms, Connect wasm),
 #   5. fuzzes each Go fuzz target for a bounded time (scripts/fuzz.sh),
 #   6. runs the benchmarks briefly (bench/run.sh with QUICK=1),
 #   7. runs go test -race over the host, which also lints and unit-tests
@@ -36,10 +37,14 @@ fi
 go vet ./...
 (cd sdk/go && go vet ./... && GOOS=wasip1 GOARCH=wasm go vet ./...)
 (cd testdata/go && GOOS=wasip1 GOARCH=wasm go vet ./...)
+(cd testdata/transform/go && go vet ./... && GOOS=wasip1 GOARCH=wasm go vet ./...)
+(cd testdata/connectwasm/go && go vet ./... && GOOS=wasip1 GOARCH=wasm go vet ./...)
 
 step "guest SDK tests"
 (cd sdk/go && go test ./...)
 (cd testdata/go && go test ./...)
+(cd testdata/transform/go && go test ./...)      # payload codec, every module's imports and exports
+(cd testdata/connectwasm/go && go test ./...)
 sdk/c/test/run.sh
 (cd sdk/assemblyscript && npm test --silent)
 rust_test=$(mktemp -d)
