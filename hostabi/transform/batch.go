@@ -79,8 +79,12 @@ func (b *batch) payload(i int) []byte {
 func payloadOf(rec record.Record, names *[]string, headers *[]Header) (Payload, error) {
 	var p Payload
 	var err error
-	if p.Key, err = optional(rec.Key()); err != nil {
-		return p, err
+	// HasKey first: most messages have no key, and an absent part's error
+	// costs more to make than the whole record.
+	if rec.HasKey() {
+		if p.Key, err = optional(rec.Key()); err != nil {
+			return p, err
+		}
 	}
 	if p.Value, err = optional(rec.Value()); err != nil {
 		return p, err

@@ -74,15 +74,15 @@ func parsePayload(b []byte) (Payload, error) {
 	var p Payload
 	r := reader{b: b}
 	var err error
-	if p.Key, err = r.bytes("the key"); err != nil {
+	if p.Key, err = r.bytes(partKey, -1); err != nil {
 		return p, err
 	}
-	if p.Value, err = r.bytes("the value"); err != nil {
+	if p.Value, err = r.bytes(partValue, -1); err != nil {
 		return p, err
 	}
-	count, err := r.varint("the header count")
-	if err != nil {
-		return p, err
+	count, ok := r.varint()
+	if !ok {
+		return p, errors.New("the header count is not a complete varint")
 	}
 	if count < 0 || count > int64(len(r.b)) { // each header takes at least one byte
 		return p, fmt.Errorf("the header count %d is impossible in %d bytes", count, len(r.b))
@@ -91,14 +91,13 @@ func parsePayload(b []byte) (Payload, error) {
 		p.Headers = make([]Header, count)
 	}
 	for i := range p.Headers {
-		what := fmt.Sprintf("header %d", i)
-		if p.Headers[i].Key, err = r.bytes(what + "'s key"); err != nil {
+		if p.Headers[i].Key, err = r.bytes(partHeaderKey, i); err != nil {
 			return p, err
 		}
 		if p.Headers[i].Key == nil {
-			return p, fmt.Errorf("%s has a null key", what)
+			return p, fmt.Errorf("header %d has a null key", i)
 		}
-		if p.Headers[i].Value, err = r.bytes(what + "'s value"); err != nil {
+		if p.Headers[i].Value, err = r.bytes(partHeaderValue, i); err != nil {
 			return p, err
 		}
 	}
@@ -108,31 +107,52 @@ func parsePayload(b []byte) (Payload, error) {
 	return p, nil
 }
 
+// The parts of a payload, for errors (worded only when one is made).
+type part int
+
+const (
+	partKey part = iota
+	partValue
+	partHeaderKey
+	partHeaderValue
+)
+
+func (p part) name(header int) string {
+	switch p {
+	case partKey:
+		return "the key"
+	case partValue:
+		return "the value"
+	case partHeaderKey:
+		return fmt.Sprintf("header %d's key", header)
+	}
+	return fmt.Sprintf("header %d's value", header)
+}
+
 // reader reads a payload's varints and byte strings.
 type reader struct{ b []byte }
 
-func (r *reader) varint(what string) (int64, error) {
+func (r *reader) varint() (int64, bool) {
 	v, n := binary.Varint(r.b)
 	if n <= 0 {
-		return 0, fmt.Errorf("%s is not a complete varint", what)
+		return 0, false
 	}
 	r.b = r.b[n:]
-	return v, nil
+	return v, true
 }
 
 // bytes reads a length and that many bytes; length -1 is null (nil).
-func (r *reader) bytes(what string) ([]byte, error) {
-	n, err := r.varint(what + "'s length")
-	if err != nil {
-		return nil, err
-	}
+func (r *reader) bytes(what part, header int) ([]byte, error) {
+	n, ok := r.varint()
 	switch {
+	case !ok:
+		return nil, fmt.Errorf("%s's length is not a complete varint", what.name(header))
 	case n == -1:
 		return nil, nil
 	case n < -1 || n > math.MaxInt32:
-		return nil, fmt.Errorf("%s has length %d", what, n)
+		return nil, fmt.Errorf("%s has length %d", what.name(header), n)
 	case n > int64(len(r.b)):
-		return nil, fmt.Errorf("%s has length %d, but only %d bytes follow", what, n, len(r.b))
+		return nil, fmt.Errorf("%s has length %d, but only %d bytes follow", what.name(header), n, len(r.b))
 	}
 	b := r.b[:n:n]
 	r.b = r.b[n:]
