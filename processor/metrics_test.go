@@ -232,3 +232,24 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	require.Eventually(t, cond, 20*time.Second, 10*time.Millisecond, "waiting for %s", what)
 }
+
+// Data Transforms records are counted one by one, like calls: a fault
+// counts under its kind, drops and fan-outs as records, and no instance
+// (nor its goroutine's memory) outlives the processor.
+func TestMetricsCountDataTransformsRecords(t *testing.T) {
+	module := modulePath("transform_go.wasm")
+	values := make([]string, 30)
+	for i := range values {
+		values[i] = fmt.Sprintf("record %d", i)
+	}
+	values[17] = "panic here"
+	m, out := runWithMetrics(t, fmt.Sprintf(`wasm_smt: { module_path: %s, compilation_cache_dir: %s, environment: { BW_CASE: twice } }`,
+		module, testCacheDir), values, nil)
+	assert.Len(t, out, 29*2+1)
+	assert.EqualValues(t, 30, m.get(t, metricCalls, module, ""))
+	assert.EqualValues(t, 1, m.get(t, metricErrors, module, "", "kind="+kindTrap))
+	assert.EqualValues(t, 29, m.get(t, metricEmitted, module, ""), "each record's second write")
+	assert.GreaterOrEqual(t, m.peak(t, metricInstances, module, ""), int64(1))
+	assert.Zero(t, m.get(t, metricInstances, module, ""), "no instance outlives the processor")
+	assert.Zero(t, m.get(t, metricMemoryPages, module, ""))
+}
