@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/benthos-wasm/benthos-wasm/hostabi"
-	"github.com/benthos-wasm/benthos-wasm/hostabi/kafkaconnect"
 )
 
 // The host core and the ABI packages know no config fields; their errors
@@ -32,7 +31,7 @@ func loadError(err error) error {
 	var (
 		limit    *hostabi.LimitError
 		option   *hostabi.OptionError
-		mismatch *kafkaconnect.MismatchError
+		mismatch *hostabi.MismatchError
 	)
 	switch {
 	case errors.As(err, &limit):

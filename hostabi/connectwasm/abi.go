@@ -1,7 +1,6 @@
 package connectwasm
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
@@ -55,11 +54,10 @@ const (
 	i64 = hostabi.I64
 )
 
-func sig(params []hostabi.ValueType, results ...hostabi.ValueType) hostabi.Signature {
-	return hostabi.Signature{Params: params, Results: results}
-}
-
-func types(ts ...hostabi.ValueType) []hostabi.ValueType { return ts }
+var (
+	sig   = hostabi.NewSignature
+	types = hostabi.Types
+)
 
 var (
 	allocSig    = sig(types(i32), i32)
@@ -83,23 +81,10 @@ var importSignatures = map[string]hostabi.Signature{
 }
 
 // Problem is one way a module does not fit the ABI.
-type Problem struct {
-	Kind, Name, Detail string // Kind is "import" or "export"
-}
+type Problem = hostabi.Problem
 
 // MismatchError is a module that does not fit the ABI, with every problem.
-type MismatchError struct {
-	Module   string
-	Problems []Problem
-}
-
-func (e *MismatchError) Error() string {
-	parts := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
-		parts[i] = p.Detail
-	}
-	return fmt.Sprintf("module %s does not fit the %s: %s", e.Module, ABIName, strings.Join(parts, "; "))
-}
+type MismatchError = hostabi.MismatchError
 
 // Shape is what a module that fits offers the host.
 type Shape struct {
@@ -111,10 +96,8 @@ type Shape struct {
 // function (not checked when empty), and what it offers when it fits.
 func Check(d hostabi.Description, function string) (Shape, []Problem) {
 	var shape Shape
-	var problems []Problem
-	add := func(kind, name, format string, args ...any) {
-		problems = append(problems, Problem{Kind: kind, Name: name, Detail: fmt.Sprintf(format, args...)})
-	}
+	var problems hostabi.Problems
+	add := problems.Add
 	for _, imp := range d.Imports {
 		full := imp.Module + "." + imp.Name
 		switch {

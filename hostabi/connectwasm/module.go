@@ -60,7 +60,7 @@ func New(ctx context.Context, core *hostabi.Module, function string) (*Module, e
 	shape, problems := Check(core.Description(), function)
 	if len(problems) > 0 {
 		_ = core.Close(ctx)
-		return nil, &MismatchError{Module: core.Name(), Problems: problems}
+		return nil, &MismatchError{Module: core.Name(), ABI: ABIName, Problems: problems}
 	}
 	if err := core.DefineHostModule(ctx, HostModule, hostFunctions); err != nil {
 		_ = core.Close(ctx)

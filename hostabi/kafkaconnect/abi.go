@@ -24,11 +24,10 @@ const (
 	i64 = hostabi.I64
 )
 
-func sig(params []hostabi.ValueType, results ...hostabi.ValueType) hostabi.Signature {
-	return hostabi.Signature{Params: params, Results: results}
-}
-
-func types(ts ...hostabi.ValueType) []hostabi.ValueType { return ts }
+var (
+	sig   = hostabi.NewSignature
+	types = hostabi.Types
+)
 
 // Signatures of the exports the host calls.
 var (

@@ -2,7 +2,6 @@ package kafkaconnect
 
 import (
 	"errors"
-	"fmt"
 	"sort"
 	"strings"
 
@@ -20,28 +19,10 @@ type Shape struct {
 }
 
 // Problem is one way a module does not fit the ABI.
-type Problem struct {
-	// Kind is "import" or "export"; Name the import (module.name) or export.
-	Kind, Name string
-	// Detail says what is wrong and what was expected.
-	Detail string
-}
-
-func (p Problem) String() string { return p.Detail }
+type Problem = hostabi.Problem
 
 // MismatchError is a module that does not fit the ABI, with every problem.
-type MismatchError struct {
-	Module   string
-	Problems []Problem
-}
-
-func (e *MismatchError) Error() string {
-	parts := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
-		parts[i] = p.Detail
-	}
-	return fmt.Sprintf("module %s does not fit the %s: %s", e.Module, ABIName, strings.Join(parts, "; "))
-}
+type MismatchError = hostabi.MismatchError
 
 // errNoFunction is the mismatch of a call without a function name.
 var errNoFunction = errors.New("no function name was given")
@@ -51,10 +32,8 @@ var errNoFunction = errors.New("no function name was given")
 // everything but the function.
 func Check(d hostabi.Description, function string) (Shape, []Problem) {
 	var shape Shape
-	var problems []Problem
-	add := func(kind, name, format string, args ...any) {
-		problems = append(problems, Problem{Kind: kind, Name: name, Detail: fmt.Sprintf(format, args...)})
-	}
+	var problems hostabi.Problems
+	add := problems.Add
 
 	for _, imp := range d.Imports {
 		full := imp.Module + "." + imp.Name

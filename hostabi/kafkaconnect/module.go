@@ -49,7 +49,7 @@ type Module struct {
 // *hostabi.LimitError, an invalid module).
 func Load(ctx context.Context, name string, wasm []byte, cfg Config, opts ...hostabi.Option) (*Module, error) {
 	if cfg.Function == "" {
-		return nil, &MismatchError{Module: name, Problems: []Problem{{Kind: "export", Detail: errNoFunction.Error()}}}
+		return nil, &MismatchError{Module: name, ABI: ABIName, Problems: []Problem{{Kind: "export", Detail: errNoFunction.Error()}}}
 	}
 	core, err := hostabi.Compile(ctx, name, wasm, opts...)
 	if err != nil {
@@ -67,13 +67,13 @@ func New(ctx context.Context, core *hostabi.Module, cfg Config) (*Module, error)
 	}
 	if cfg.Function == "" {
 		_ = core.Close(ctx)
-		return nil, &MismatchError{Module: core.Name(), Problems: []Problem{{Kind: "export", Detail: errNoFunction.Error()}}}
+		return nil, &MismatchError{Module: core.Name(), ABI: ABIName, Problems: []Problem{{Kind: "export", Detail: errNoFunction.Error()}}}
 	}
 	m := &Module{core: core, cfg: cfg}
 	var problems []Problem
 	if m.shape, problems = Check(core.Description(), cfg.Function); len(problems) > 0 {
 		_ = core.Close(ctx)
-		return nil, &MismatchError{Module: core.Name(), Problems: problems}
+		return nil, &MismatchError{Module: core.Name(), ABI: ABIName, Problems: problems}
 	}
 	if err := core.DefineHostModule(ctx, HostModule, allHostFunctions); err != nil {
 		_ = core.Close(ctx)

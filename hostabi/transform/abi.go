@@ -40,9 +40,7 @@ const (
 	i64 = hostabi.I64
 )
 
-func sig(params []hostabi.ValueType, results ...hostabi.ValueType) hostabi.Signature {
-	return hostabi.Signature{Params: params, Results: results}
-}
+var sig = hostabi.NewSignature
 
 func repeat(t hostabi.ValueType, n int) []hostabi.ValueType {
 	ts := make([]hostabi.ValueType, n)

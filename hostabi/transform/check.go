@@ -1,7 +1,6 @@
 package transform
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
@@ -9,32 +8,17 @@ import (
 )
 
 // Problem is one way a module does not fit the ABI.
-type Problem struct {
-	Kind, Name, Detail string // Kind is "import" or "export"
-}
+type Problem = hostabi.Problem
 
 // MismatchError is a module that does not fit the ABI, with every problem.
-type MismatchError struct {
-	Module   string
-	Problems []Problem
-}
-
-func (e *MismatchError) Error() string {
-	parts := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
-		parts[i] = p.Detail
-	}
-	return fmt.Sprintf("module %s does not fit the %s: %s", e.Module, ABIName, strings.Join(parts, "; "))
-}
+type MismatchError = hostabi.MismatchError
 
 // Check lists every way a module does not fit the ABI: a WASI command
 // exporting _start and memory that imports only this ABI's functions and
 // WASI.
 func Check(d hostabi.Description) []Problem {
-	var problems []Problem
-	add := func(kind, name, format string, args ...any) {
-		problems = append(problems, Problem{Kind: kind, Name: name, Detail: fmt.Sprintf(format, args...)})
-	}
+	var problems hostabi.Problems
+	add := problems.Add
 	for _, imp := range d.Imports {
 		full := imp.Module + "." + imp.Name
 		switch {

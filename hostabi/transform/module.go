@@ -81,7 +81,7 @@ func New(ctx context.Context, core *hostabi.Module, cfg Config) (*Module, error)
 	cfg.OutputTopics = append([]string(nil), cfg.OutputTopics...)
 	if problems := Check(core.Description()); len(problems) > 0 {
 		_ = core.Close(ctx)
-		return nil, &MismatchError{Module: core.Name(), Problems: problems}
+		return nil, &MismatchError{Module: core.Name(), ABI: ABIName, Problems: problems}
 	}
 	if err := core.DefineHostModule(ctx, HostModule, hostFunctions); err != nil {
 		_ = core.Close(ctx)

@@ -1,0 +1,46 @@
+package hostabi
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Problem is one way a module does not fit an ABI.
+type Problem struct {
+	// Kind is "import" or "export"; Name the import (module.name) or the
+	// export, or "" for a problem about several.
+	Kind, Name string
+	// Detail says what is wrong and what was expected.
+	Detail string
+}
+
+// MismatchError is a module that does not fit an ABI, with every problem.
+type MismatchError struct {
+	Module   string
+	ABI      string // the ABI's name in sentences, e.g. "Kafka Connect ABI"
+	Problems []Problem
+}
+
+func (e *MismatchError) Error() string {
+	parts := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		parts[i] = p.Detail
+	}
+	return fmt.Sprintf("module %s does not fit the %s: %s", e.Module, e.ABI, strings.Join(parts, "; "))
+}
+
+// Problems collects the problems of a module check.
+type Problems []Problem
+
+// Add adds a problem about the import or export kind/name.
+func (ps *Problems) Add(kind, name, format string, args ...any) {
+	*ps = append(*ps, Problem{Kind: kind, Name: name, Detail: fmt.Sprintf(format, args...)})
+}
+
+// NewSignature is the function type params -> results.
+func NewSignature(params []ValueType, results ...ValueType) Signature {
+	return Signature{Params: params, Results: results}
+}
+
+// Types lists value types, for NewSignature's params.
+func Types(ts ...ValueType) []ValueType { return ts }
