@@ -701,6 +701,12 @@ mod tests {
     }
 
     #[test]
+    #[should_panic(expected = "capacity overflow")]
+    fn a_header_count_of_minus_one_asks_for_too_much() {
+        let _ = decode(&[0x01, 0x01, 0x01]);
+    }
+
+    #[test]
     fn cases_write_what_they_say() {
         let headers = [Header { key: b"h", value: Some(b"x") }];
         let r = Record { key: Some(b"k"), value: Some(b"abc-xyz \xc3\xa9\x00"), headers: headers.to_vec() };
