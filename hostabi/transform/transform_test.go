@@ -322,7 +322,9 @@ func TestAFaultFailsOnlyItsRecord(t *testing.T) {
 		for _, tt := range faults {
 			t.Run(tt.fault, func(t *testing.T) {
 				var stderr guestOutput
-				m := load(t, module, "upper", transform.Config{}, append(tt.opts, stderr.option())...)
+				// A new slice: appending to tt.opts could write into the
+				// table's, which both guests' runs share.
+				m := load(t, module, "upper", transform.Config{}, append([]hostabi.Option{stderr.option()}, tt.opts...)...)
 				var recs []*recordtest.MemRecord
 				for i := 0; i < 64; i++ {
 					v := "record " + string(rune('a'+i%26))
