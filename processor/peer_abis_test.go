@@ -12,11 +12,20 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/benthos-wasm/benthos-wasm/hostabi/transform"
+	"github.com/benthos-wasm/benthos-wasm/internal/testutil"
 )
 
 // transformProcessor runs the Go Data Transforms guest with BW_CASE set.
 func transformProcessor(t *testing.T, behaviour, extra string) *wasmSMT {
-	return processorFor(t, "transform_go.wasm", "", fmt.Sprintf("environment: { BW_CASE: %s }\n%s", behaviour, extra))
+	p, _ := transformProcessorWithLogs(t, "transform_go.wasm", behaviour, extra)
+	return p
+}
+
+// transformProcessorWithLogs runs a Data Transforms conformance guest
+// (transform_go.wasm or transform_rust.wasm) with BW_CASE set, and returns
+// the processor's log too.
+func transformProcessorWithLogs(t *testing.T, module, behaviour, extra string) (*wasmSMT, *testutil.SyncBuffer) {
+	return processorWithLogs(t, module, "", fmt.Sprintf("environment: { BW_CASE: %s }\n%s", behaviour, extra))
 }
 
 func TestDataTransformsKeepEveryPartAndTheMessagesMetadata(t *testing.T) {
@@ -79,16 +88,27 @@ func TestDataTransformsSeeOffsetsTimestampsAndTheBatchHeader(t *testing.T) {
 
 // A fault on one record in the middle of a batch of 64 fails exactly that
 // record, unchanged and flagged; every other record comes out once,
-// transformed, and the records after it run on a fresh instance.
+// transformed, and the records after it run on a fresh instance. Both
+// guests, whose languages end differently: standard Go exits (proc_exit 2
+// on a panic or when out of memory), Rust on wasm32-wasi aborts with the
+// unreachable instruction, a trap. What the guest wrote to stderr before it
+// died (the panic message) is in the log.
 func TestDataTransformsIsolateAFaultToItsRecord(t *testing.T) {
-	for _, tt := range []struct{ fault, extra, want, kind string }{
-		{"panic", "", "exited with code 2", kindTrap},
-		{"exit", "", "exited with code 3", kindTrap},
-		{"bomb", "max_memory_pages: 600", "exited with code 2", kindTrap},
-		{"loop", "timeout: 300ms", "ran longer than the timeout of 300ms", kindTimeout},
+	for _, tt := range []struct{ module, fault, extra, want, kind, logged string }{
+		{"transform_go.wasm", "panic", "", "exited with code 2", kindTrap,
+			`panic: transforming record failed: user error: the value starts with \"panic\"`},
+		{"transform_go.wasm", "exit", "", "exited with code 3", kindTrap, ""},
+		{"transform_go.wasm", "bomb", "max_memory_pages: 600", "exited with code 2", kindTrap, "fatal error: out of memory"},
+		{"transform_go.wasm", "loop", "timeout: 300ms", "ran longer than the timeout of 300ms", kindTimeout, ""},
+		{"transform_rust.wasm", "panic", "", "trapped: wasm error: unreachable", kindTrap,
+			`panicked at 'transforming record failed: user error: the value starts with \"panic\"'`},
+		{"transform_rust.wasm", "exit", "", "exited with code 3", kindTrap, ""},
+		{"transform_rust.wasm", "bomb", "max_memory_pages: 600", "trapped: wasm error: unreachable (its memory was", kindTrap,
+			"memory allocation of 1048576 bytes failed"},
+		{"transform_rust.wasm", "loop", "timeout: 300ms", "ran longer than the timeout of 300ms", kindTimeout, ""},
 	} {
-		t.Run(tt.fault, func(t *testing.T) {
-			p := transformProcessor(t, "upper", tt.extra)
+		t.Run(tt.module+"/"+tt.fault, func(t *testing.T) {
+			p, logs := transformProcessorWithLogs(t, tt.module, "upper", tt.extra)
 			batch := make(service.MessageBatch, 64)
 			for i := range batch {
 				v := fmt.Sprintf("record %d", i)
@@ -113,6 +133,7 @@ func TestDataTransformsIsolateAFaultToItsRecord(t *testing.T) {
 				assert.Equal(t, fmt.Sprintf("RECORD %d", i), string(b))
 				assert.Equal(t, 1000+i, metadata(msg)["kafka_offset"])
 			}
+			assert.Contains(t, logs.String(), tt.logged)
 		})
 	}
 }
@@ -208,6 +229,7 @@ func TestTheABIsAgreeWhereTheyOverlap(t *testing.T) {
 		{"connect wasm (rust)", "module_path: " + modulePath("connect_rust.wasm")},
 		{"connect wasm (go)", "module_path: " + modulePath("connect_go.wasm")},
 		{"data transforms (go)", "module_path: " + modulePath("transform_go.wasm") + "\nenvironment: { BW_CASE: upper }"},
+		{"data transforms (rust)", "module_path: " + modulePath("transform_rust.wasm") + "\nenvironment: { BW_CASE: upper }"},
 		{"data transforms (wat)", "module_path: " + modulePath("transform_upper.wasm")},
 	}
 	cases := []struct {

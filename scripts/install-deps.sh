@@ -6,7 +6,7 @@
 set -euo pipefail
 
 missing=()
-[ -x /usr/bin/rustc ] && [ -d /usr/lib/rustlib/wasm32-unknown-unknown ] || missing+=(rustc libstd-rust-dev-wasm32)
+[ -x /usr/bin/rustc ] && [ -d /usr/lib/rustlib/wasm32-unknown-unknown ] && [ -d /usr/lib/rustlib/wasm32-wasi ] || missing+=(rustc libstd-rust-dev-wasm32)
 command -v clang >/dev/null || missing+=(clang)
 command -v wasm-ld >/dev/null || missing+=(lld)
 command -v wat2wasm >/dev/null || missing+=(wabt)

@@ -4,7 +4,7 @@
 #   2. rebuilds every .wasm in testdata/ from source,
 #   3. checks formatting and go vet,
 #   4. runs the guest SDKs' own tests (Go, C, AssemblyScript, Rust) and the
-#      peer-ABI guests' (Data Transforms, Connect wasm),
+#      peer-ABI guests' (Data Transforms in Go and Rust, Connect wasm),
 #   5. fuzzes each Go fuzz target for a bounded time (scripts/fuzz.sh),
 #   6. runs the benchmarks briefly (bench/run.sh with QUICK=1),
 #   7. runs go test -race over the host, which also lints and unit-tests
@@ -50,6 +50,9 @@ sdk/c/test/run.sh
 rust_test=$(mktemp -d)
 /usr/bin/rustc --edition 2021 --test -o "$rust_test/sdk_test" sdk/rust/src/lib.rs
 "$rust_test/sdk_test"
+# The Rust Data Transforms guest's codec and cases, built natively.
+/usr/bin/rustc --edition 2021 --test -o "$rust_test/transform_test" testdata/transform/rust/transform.rs
+"$rust_test/transform_test"
 rm -rf "$rust_test"
 
 step "fuzzing, 10 s per target (failing inputs land in testdata/fuzz)"

@@ -4,7 +4,8 @@
 # the peer ABIs (testdata/transform for Redpanda Data Transforms,
 # testdata/connectwasm for the Redpanda Connect `wasm` processor; see
 # testdata/FUNCTIONS-peer-abis.md) and the WAT fixtures (testdata/wat).
-# Needs Debian's rustc + libstd-rust-dev-wasm32, clang + lld, wabt, Go, and
+# Needs Debian's rustc + libstd-rust-dev-wasm32 (its wasm32-unknown-unknown and
+# wasm32-wasi standard libraries), clang + lld, wabt, Go, and
 # Node.js with npm for AssemblyScript (scripts/install-deps.sh installs what
 # is missing).
 set -euo pipefail
@@ -15,6 +16,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 "$here/c/build.sh"
 "$here/assemblyscript/build.sh"
 "$here/transform/go/build.sh"
+"$here/transform/rust/build.sh"
 "$here/connectwasm/rust/build.sh"
 "$here/connectwasm/go/build.sh"
 

@@ -19,6 +19,13 @@ func TestWasmInspectTellsEachABI(t *testing.T) {
 			"redpanda_transform.read_batch_header function (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32) -> (i32)  provided by the host",
 			"fits the Redpanda Data Transforms ABI (its _start loop drives it: no function)",
 		}},
+		// As Redpanda's Rust SDK builds them: a wasm32-wasi command, which
+		// also exports main and two linker globals.
+		{"testdata/wasm/transform_rust.wasm", []string{
+			"ABI: Redpanda Data Transforms ABI (told from its imports)",
+			"redpanda_transform.write_record_with_options function (i32, i32, i32, i32) -> (i32)  provided by the host",
+			"fits the Redpanda Data Transforms ABI (its _start loop drives it: no function)",
+		}},
 		{"testdata/wasm/connect_rust.wasm", []string{
 			"ABI: Redpanda Connect wasm ABI (told from its imports)",
 			"benthos_wasm.v0_msg_as_bytes function () -> (i64)  provided by the host",

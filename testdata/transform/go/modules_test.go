@@ -21,15 +21,19 @@ var wantModules = map[string]struct {
 	exports []string // every export, sorted
 }{
 	"transform_go.wasm": {
-		imports: []string{
-			"redpanda_transform.check_abi_version_2 func ()->()",
-			"redpanda_transform.read_batch_header func (i32,i32,i32,i32,i32,i32,i32,i32,i32,i32)->(i32)",
-			"redpanda_transform.read_next_record func (i32,i32,i32,i32,i32)->(i32)",
-			"redpanda_transform.write_record func (i32,i32)->(i32)",
-			"redpanda_transform.write_record_with_options func (i32,i32,i32,i32)->(i32)",
-		},
+		imports: transformV2Imports,
 		wasi:    true,
 		exports: []string{"_start func ()->()", "memory memory"},
+	},
+	// Rust's wasm32-wasi command also exports main (wasi-libc's entry,
+	// called by _start) and the linker's two globals; hosts ignore them.
+	"transform_rust.wasm": {
+		imports: transformV2Imports,
+		wasi:    true,
+		exports: []string{
+			"__data_end global", "__heap_base global", "_start func ()->()",
+			"main func (i32,i32)->(i32)", "memory memory",
+		},
 	},
 	"transform_identity.wasm": {
 		imports: []string{
@@ -83,6 +87,16 @@ var wantModules = map[string]struct {
 			"process func ()->()", "set_meta func ()->()", "trap_if func ()->()",
 		},
 	},
+}
+
+// transformV2Imports are what Redpanda's Go and Rust SDKs import (ABI
+// version 2).
+var transformV2Imports = []string{
+	"redpanda_transform.check_abi_version_2 func ()->()",
+	"redpanda_transform.read_batch_header func (i32,i32,i32,i32,i32,i32,i32,i32,i32,i32)->(i32)",
+	"redpanda_transform.read_next_record func (i32,i32,i32,i32,i32)->(i32)",
+	"redpanda_transform.write_record func (i32,i32)->(i32)",
+	"redpanda_transform.write_record_with_options func (i32,i32,i32,i32)->(i32)",
 }
 
 var connectImports = []string{
