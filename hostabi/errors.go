@@ -97,7 +97,7 @@ func (e *TrapError) MayBeOutOfMemory() bool {
 
 func (e *TrapError) Error() string {
 	if code, exited := e.ExitCode(); exited {
-		return fmt.Sprintf("guest function %s exited with code %d (a Go guest exits like this when it panics; its stderr is in the log)", e.Function, code)
+		return fmt.Sprintf("guest function %s exited with code %d (a standard Go guest exits with code 2 when it panics; what the guest wrote to stderr is in the log)", e.Function, code)
 	}
 	msg := fmt.Sprintf("guest function %s trapped: %s", e.Function, firstLine(e.Err.Error()))
 	if e.MayBeOutOfMemory() {
