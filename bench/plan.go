@@ -1,6 +1,10 @@
 package bench
 
-import "fmt"
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
 
 // The rows and columns of each table, shared by the benchmarks and the
 // report so that both measure exactly the same things.
@@ -98,6 +102,20 @@ func (s Setup) PipelineRows() []PipelineRow {
 	add("bloblang", upper, Bloblang)
 	add("rust", upper, Rust)
 	add("c", upper, C)
+	// One record under each ABI: its cheapest round trip and an upper-casing,
+	// by WAT guests that add next to nothing of their own.
+	for _, r := range []struct{ name, module, function string }{
+		{"kafka_connect_passthru", "noop.wasm", "roundtrip"},
+		{"data_transforms_identity", "transform_identity.wasm", ""},
+		{"data_transforms_upper", "transform_upper.wasm", ""},
+		{"connect_wasm_passthru", "connect_malloc.wasm", "passthru"},
+		{"connect_wasm_upper", "connect_malloc.wasm", "process"},
+	} {
+		module := filepath.Join(s.WasmDir, r.module)
+		if _, err := os.Stat(module); err == nil {
+			rows = append(rows, PipelineRow{Name: r.name, Impl: WAT, YAML: WasmYAML(module, r.function, s.CacheDir, "")})
+		}
+	}
 	return rows
 }
 

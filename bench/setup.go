@@ -107,7 +107,7 @@ func (s Setup) ProcessorYAML(c Case, impl Impl, extra string) (string, error) {
 // WasmYAML returns the config of a wasm_smt processor.
 func WasmYAML(module, function, cacheDir, extra string) string {
 	y := fmt.Sprintf("wasm_smt:\n  module_path: %s\n  function: %s\n  compilation_cache_dir: %s\n",
-		strconv.Quote(module), function, strconv.Quote(cacheDir))
+		strconv.Quote(module), strconv.Quote(function), strconv.Quote(cacheDir))
 	if extra != "" {
 		y += "  " + extra + "\n"
 	}

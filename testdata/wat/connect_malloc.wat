@@ -143,6 +143,13 @@
 
   (func (export "process") (call $process_payload (i32.const 0)))
 
+  ;; passthru: the payload read and set back unchanged, for benchmarks of
+  ;; what the ABI itself costs.
+  (func (export "passthru")
+    (local $pl i64)
+    (local.set $pl (call $as_bytes))
+    (call $set_bytes (call $ptr (local.get $pl)) (call $len (local.get $pl))))
+
   ;; trap_if: traps when the payload starts with "trap", else as process.
   (func (export "trap_if") (call $process_payload (i32.const 1)))
 

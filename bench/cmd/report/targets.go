@@ -54,7 +54,37 @@ func (r *report) verdicts() []verdict {
 	for _, guest := range []string{"rust", "c"} {
 		vs = append(vs, r.threadScaling(guest))
 	}
+	vs = append(vs, r.batch64Ratio("Data Transforms identity record: added cost ≤ a Kafka Connect ABI pass-through record's (batch 64)",
+		"data_transforms_identity", "kafka_connect_passthru", 1))
+	for _, row := range []string{"data_transforms_identity", "connect_wasm_passthru"} {
+		vs = append(vs, r.batch64Added(fmt.Sprintf("%s: added cost ≤ 2.5 µs per record, 4× below Redpanda Connect's measured 10 µs (batch 64)", row),
+			row, 2500))
+	}
 	return vs
+}
+
+// batch64 is the shape the ABI targets are judged on: one thread, one core.
+var batch64 = bench.PipelineShape{Batch: 64, Threads: 1, Cores: 1}
+
+// batch64Ratio judges row's added cost against base's at batch 64.
+func (r *report) batch64Ratio(target, row, base string, most float64) verdict {
+	x, ok := r.addedRatio(row, base, batch64, false)
+	if !ok {
+		return verdict{target: target}
+	}
+	w, _ := r.added(row, batch64)
+	b, _ := r.added(base, batch64)
+	return verdict{target: target, ok: true, pass: x <= most,
+		measured: fmt.Sprintf("%.2f (%s ÷ %s)", x, duration(w), duration(b))}
+}
+
+// batch64Added judges row's added cost per record at batch 64.
+func (r *report) batch64Added(target, row string, most float64) verdict {
+	w, ok := r.added(row, batch64)
+	if !ok {
+		return verdict{target: target}
+	}
+	return verdict{target: target, ok: true, pass: w <= most, measured: duration(w)}
 }
 
 func mustCase(name string) bench.Case {

@@ -58,7 +58,7 @@ var wantModules = map[string]struct {
 		exports: []string{
 			"_start func ()->()", "free func (i32)->()", "live_blocks func ()->(i32)",
 			"live_bytes func ()->(i32)", "malloc func (i32)->(i32)", "memory memory",
-			"process func ()->()", "set_meta func ()->()", "trap func ()->()", "trap_if func ()->()",
+			"passthru func ()->()", "process func ()->()", "set_meta func ()->()", "trap func ()->()", "trap_if func ()->()",
 		},
 	},
 	"connect_allocate.wasm": {
