@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# The CPU cost of a value round trip, measured on a whole benthos-wasm
+# process: generate (1 KiB payload, batches of 64) -> one processor -> drop,
+# one pipeline thread. Each case is a separate process, timed by its CPU time
+# (user + sys, from the shell's wait4 rusage of the child), so the garbage
+# collector, the input and the output are all counted, and other processes
+# holding the CPU do not count. Rounds interleave the cases, and the median of
+# each case is compared with the no-processor case:
+#
+#   none       no processor: generate -> drop
+#   roundtrip  wasm_smt noop.wasm roundtrip: get_value, set_value unchanged
+#   to_upper   wasm_smt rust.wasm to_upper (eight bytes at a time)
+#   bloblang   mapping: root = content().uppercase()
+#
+# It prints, for each case, the CPU time of every round and the CPU it adds
+# per message over `none`, then to_upper's added cost over Bloblang's.
+#
+#   bench/roundtrip.sh                 1,000,000 messages per run, 3 rounds
+#   MESSAGES=100000 bench/roundtrip.sh fewer messages (a quick look)
+#   ROUNDS=5 bench/roundtrip.sh        more rounds
+#   BIN=path/to/benthos-wasm ...       measure that binary instead of building one
+#   PROFILE=to_upper ...               also write a 20 s CPU profile of that case
+#                                      to bench/out/<case>.cpu.prof (pprof over
+#                                      Benthos's debug endpoints; not timed);
+#                                      with ROUNDS=0, only the profile
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+messages=${MESSAGES:-1000000}
+rounds=${ROUNDS:-3}
+cases=(none roundtrip to_upper bloblang)
+
+mkdir -p bench/out
+bin=${BIN:-}
+if [ -z "$bin" ]; then
+    bin=bench/out/benthos-wasm
+    echo "building $bin" >&2
+    go build -o "$bin" ./cmd/benthos-wasm
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+payload=$(printf 'abcdefghijklmnopqrstuvwxyz012345%.0s' $(seq 32)) # 1 KiB, as bench.Payload
+
+# processor prints the pipeline.processors list of a case.
+processor() {
+    local wasm=testdata/wasm cache=$work/cache
+    case $1 in
+    none) echo "[]" ;;
+    roundtrip) printf '[{wasm_smt: {module_path: %s/noop.wasm, function: roundtrip, compilation_cache_dir: %s}}]\n' "$wasm" "$cache" ;;
+    to_upper) printf '[{wasm_smt: {module_path: %s/rust.wasm, function: to_upper, compilation_cache_dir: %s}}]\n' "$wasm" "$cache" ;;
+    bloblang) echo '[{mapping: "root = content().uppercase()"}]' ;;
+    *)
+        echo "unknown case $1" >&2
+        return 1
+        ;;
+    esac
+}
+
+# config writes the config of a case for n messages, with the given output
+# and http section, and prints its path.
+config() {
+    local name=$1 n=$2 output=$3 http=$4 file
+    file=$work/$name-$n-${output%%:*}.yaml
+    cat >"$file" <<EOF
+http: $http
+logger: { level: none }
+input:
+  generate:
+    mapping: 'root = "$payload"'
+    interval: ""
+    count: $n
+    batch_size: 64
+pipeline:
+  threads: 1
+  processors: $(processor "$name")
+output: $output
+EOF
+    echo "$file"
+}
+
+# A check first (which also fills the compilation cache): two messages of
+# each case to stdout, upper-cased or not as the case says.
+upper=$(tr a-z A-Z <<<"$payload")
+for c in "${cases[@]}"; do
+    want=$payload
+    case $c in to_upper | bloblang) want=$upper ;; esac
+    got=$("$bin" run "$(config "$c" 2 "{stdout: {}}" "{enabled: false}")")
+    if [ "$got" != "$(printf '%s\n%s' "$want" "$want")" ]; then
+        echo "case $c: unexpected output: ${got:0:80}..." >&2
+        exit 1
+    fi
+done
+
+TIMEFORMAT='%3U %3S'
+if [ "$rounds" -gt 0 ]; then
+    echo "CPU time (user+sys) of $messages messages, 1 KiB, batch 64, 1 pipeline thread, $rounds interleaved rounds; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+fi
+for r in $(seq "$rounds"); do
+    for c in "${cases[@]}"; do
+        conf=$(config "$c" "$messages" "{drop: {}}" "{enabled: false}")
+        { time "$bin" run "$conf" >/dev/null 2>"$work/stderr"; } 2>"$work/time" ||
+            { cat "$work/stderr" >&2; exit 1; }
+        read -r user sys <"$work/time"
+        echo "$c $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f", u + s }')" >>"$work/samples"
+        echo "round $r $c: user $user s, sys $sys s" >&2
+    done
+done
+
+if [ "$rounds" -gt 0 ]; then
+    echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+    awk -v n="$messages" -v order="${cases[*]}" '
+function median(c,    k, i, j, t, a) {
+    k = count[c]
+    for (i = 1; i <= k; i++) a[i] = s[c, i]
+    for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+}
+{ s[$1, ++count[$1]] = $2 }
+END {
+    split(order, names, " ")
+    base = median("none")
+    printf "%-10s %-24s %9s %16s\n", "case", "CPU s per run", "median", "added µs/msg"
+    for (i = 1; i in names; i++) {
+        c = names[i]; runs = ""
+        for (j = 1; j <= count[c]; j++) runs = runs sprintf("%s%.2f", j > 1 ? " " : "", s[c, j])
+        m = median(c); added[c] = (m - base) * 1e6 / n
+        printf "%-10s %-24s %9.2f %16s\n", c, runs, m, c == "none" ? "-" : sprintf("%.2f", added[c])
+    }
+    if (added["bloblang"] > 0)
+        printf "to_upper / bloblang (added cost): %.2f\n", added["to_upper"] / added["bloblang"]
+}' "$work/samples"
+fi
+
+if [ -n "${PROFILE:-}" ]; then
+    port=${PPROF_PORT:-14195}
+    # Enough messages to outlast the profile.
+    conf=$(config "$PROFILE" 100000000 "{drop: {}}" "{enabled: true, address: \"127.0.0.1:$port\", debug_endpoints: true}")
+    "$bin" run "$conf" >/dev/null 2>"$work/stderr" &
+    pid=$!
+    sleep 2
+    curl -sf -o "bench/out/$PROFILE.cpu.prof" "http://127.0.0.1:$port/debug/pprof/profile?seconds=20" ||
+        echo "profile failed: $(cat "$work/stderr")" >&2
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
+    echo "profile: bench/out/$PROFILE.cpu.prof (go tool pprof -top $bin bench/out/$PROFILE.cpu.prof)" >&2
+fi
