@@ -7,6 +7,7 @@ import (
 
 	"github.com/redpanda-data/benthos/v4/public/service"
 
+	"github.com/benthos-wasm/benthos-wasm/codec"
 	"github.com/benthos-wasm/benthos-wasm/hostabi"
 	"github.com/benthos-wasm/benthos-wasm/kafkameta"
 )
@@ -14,11 +15,10 @@ import (
 // pendingPart is a write the guest made to one part of the record during the
 // call in progress. Nothing reaches the message before commit.
 type pendingPart struct {
-	written    bool   // set or removed in this call
-	removed    bool   // removed: the part is now absent
-	guest      []byte // the bytes as the guest set them; later getters see these
-	stored     any    // what the message gets: []byte, or a structured value
-	structured bool
+	written bool         // set or removed in this call
+	removed bool         // removed: the part is now absent
+	guest   []byte       // the bytes as the guest set them; later getters see these
+	stored  codec.Stored // what the message gets: raw bytes, or a structured value
 }
 
 // messageRecord shows a Benthos message to a guest as a record (it implements
@@ -227,27 +227,27 @@ func (r *messageRecord) HeaderNames(dst []string) []string {
 }
 
 // set copies the guest's bytes (a view into guest memory) and converts them.
-func (p *pendingPart) set(b []byte, toHost func([]byte) (any, bool, error)) error {
+func (p *pendingPart) set(b []byte, toHost func([]byte) (codec.Stored, error)) error {
 	guest := append([]byte(nil), b...)
-	stored, structured, err := toHost(guest)
+	stored, err := toHost(guest)
 	if err != nil {
 		return err
 	}
-	*p = pendingPart{written: true, guest: guest, stored: stored, structured: structured}
+	*p = pendingPart{written: true, guest: guest, stored: stored}
 	return nil
 }
 
 func (p *pendingPart) remove() { *p = pendingPart{written: true, removed: true} }
 
 // keepBytes stores the guest's bytes as they are.
-func keepBytes(b []byte) (any, bool, error) { return b, false, nil }
+func keepBytes(b []byte) (codec.Stored, error) { return codec.RawBytes(b), nil }
 
 // metaValue is what a metadata field gets for a pending write.
 func (p *pendingPart) metaValue() any {
-	if p.structured {
-		return p.stored
+	if p.stored.IsStructured() {
+		return p.stored.Structured()
 	}
-	return string(p.stored.([]byte))
+	return string(p.stored.Bytes())
 }
 
 // commit applies every pending write to the message. It cannot fail: each
@@ -289,11 +289,11 @@ func (r *messageRecord) apply() {
 		case r.value.removed:
 			r.msg.SetBytes(nil)
 			r.msg.MetaSetMut(kafkameta.Tombstone, true)
-		case r.value.structured:
-			r.msg.SetStructuredMut(r.value.stored)
+		case r.value.stored.IsStructured():
+			r.msg.SetStructuredMut(r.value.stored.Structured())
 			r.msg.MetaDelete(kafkameta.Tombstone)
 		default:
-			r.msg.SetBytes(r.value.stored.([]byte))
+			r.msg.SetBytes(r.value.stored.Bytes())
 			r.msg.MetaDelete(kafkameta.Tombstone)
 		}
 	}
