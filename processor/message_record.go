@@ -291,10 +291,10 @@ func (r *messageRecord) apply() {
 			r.msg.MetaSetMut(kafkameta.Tombstone, true)
 		case r.value.stored.IsStructured():
 			r.msg.SetStructuredMut(r.value.stored.Structured())
-			r.msg.MetaDelete(kafkameta.Tombstone)
+			r.endTombstone()
 		default:
 			r.msg.SetBytes(r.value.stored.Bytes())
-			r.msg.MetaDelete(kafkameta.Tombstone)
+			r.endTombstone()
 		}
 	}
 	for k, p := range r.headers {
@@ -312,9 +312,29 @@ func (r *messageRecord) commitMeta(p *pendingPart, field string) {
 	switch {
 	case !p.written:
 	case p.removed:
-		r.msg.MetaDelete(field)
+		metaDelete(r.msg, field)
 	default:
 		r.msg.MetaSetMut(field, p.metaValue())
+	}
+}
+
+// endTombstone makes a message whose value was set no longer a tombstone.
+// Only a field that says tombstone is deleted: the Kafka input sets the field
+// (false) on every record, and deleting it would clone the message's whole
+// metadata map on every value set (see metaDelete), to say what false says.
+func (r *messageRecord) endTombstone() {
+	if r.isTombstone() {
+		r.msg.MetaDelete(kafkameta.Tombstone)
+	}
+}
+
+// metaDelete deletes a metadata field if the message has it. The check
+// matters: a message an input hands over shares its metadata with the input's
+// copy (kept to resend it), and MetaDelete clones the whole map before
+// deleting, even a field that is not there.
+func metaDelete(msg *service.Message, field string) {
+	if _, ok := msg.MetaGetMut(field); ok {
+		msg.MetaDelete(field)
 	}
 }
 
