@@ -26,6 +26,7 @@ type pendingPart struct {
 // leaves the message exactly as it was. One is reused per instance.
 type messageRecord struct {
 	f       *recordFields
+	arena   *byteArena // the copies of what the guest sets; shared with emitted records
 	msg     *service.Message
 	key     pendingPart
 	topic   pendingPart
@@ -43,7 +44,7 @@ type messageRecord struct {
 }
 
 func newMessageRecord(f *recordFields) *messageRecord {
-	return &messageRecord{f: f, headers: map[string]pendingPart{}}
+	return &messageRecord{f: f, arena: &byteArena{}, headers: map[string]pendingPart{}}
 }
 
 // reset points the record at msg, forgetting every pending write.
@@ -95,7 +96,7 @@ func (r *messageRecord) Key() ([]byte, error) {
 // SetKey implements hostabi.Record.
 func (r *messageRecord) SetKey(b []byte) error {
 	r.dirty = true
-	if err := r.key.set(b, r.f.keyConv.ToHost); err != nil {
+	if err := r.key.set(r.arena, b, r.f.keyConv.ToHost); err != nil {
 		return fmt.Errorf("key: %w", err)
 	}
 	return nil
@@ -127,7 +128,7 @@ func (r *messageRecord) Value() ([]byte, error) {
 // SetValue implements hostabi.Record.
 func (r *messageRecord) SetValue(b []byte) error {
 	r.dirty = true
-	if err := r.value.set(b, r.f.valueConv.ToHost); err != nil {
+	if err := r.value.set(r.arena, b, r.f.valueConv.ToHost); err != nil {
 		return fmt.Errorf("value: %w", err)
 	}
 	return nil
@@ -157,7 +158,7 @@ func (r *messageRecord) Topic() ([]byte, error) {
 // SetTopic implements hostabi.Record.
 func (r *messageRecord) SetTopic(b []byte) error {
 	r.dirty = true
-	return r.topic.set(b, keepBytes)
+	return r.topic.set(r.arena, b, keepBytes)
 }
 
 // RemoveTopic implements hostabi.Record.
@@ -191,7 +192,7 @@ func (r *messageRecord) SetHeader(name, value []byte) error {
 		return fmt.Errorf("header %q cannot be set: metadata field %q holds %s", key, key, meaning)
 	}
 	var p pendingPart
-	if err := p.set(value, r.f.headerConv.ToHost); err != nil {
+	if err := p.set(r.arena, value, r.f.headerConv.ToHost); err != nil {
 		return fmt.Errorf("header %q: %w", key, err)
 	}
 	r.headers[string(name)] = p
@@ -227,8 +228,8 @@ func (r *messageRecord) HeaderNames(dst []string) []string {
 }
 
 // set copies the guest's bytes (a view into guest memory) and converts them.
-func (p *pendingPart) set(b []byte, toHost func([]byte) (codec.Stored, error)) error {
-	guest := append([]byte(nil), b...)
+func (p *pendingPart) set(a *byteArena, b []byte, toHost func([]byte) (codec.Stored, error)) error {
+	guest := a.copyOf(b)
 	stored, err := toHost(guest)
 	if err != nil {
 		return err
@@ -403,7 +404,7 @@ func (r *messageRecord) Drop() { r.dirty, r.dropped = true, true }
 // message as it came in (pending writes are not applied to it).
 func (r *messageRecord) Emit() hostabi.Record {
 	r.dirty = true
-	e := newMessageRecord(r.f)
+	e := &messageRecord{f: r.f, arena: r.arena, headers: map[string]pendingPart{}}
 	e.reset(r.msg.Copy())
 	r.emitted = append(r.emitted, e)
 	return e
