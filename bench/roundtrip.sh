@@ -4,10 +4,13 @@
 # one pipeline thread. Each case is a separate process, timed by its CPU time
 # (user + sys, from the shell's wait4 rusage of the child), so the garbage
 # collector, the input and the output are all counted, and other processes
-# holding the CPU do not count. Rounds interleave the cases, and the median of
-# each case is compared with the no-processor case:
+# holding the CPU do not count (they still slow it some: shared caches).
+# Rounds interleave the cases, and the median of each case is compared with
+# the no-processor case:
 #
 #   none       no processor: generate -> drop
+#   noop       wasm_smt noop.wasm noop: a guest call with no host call, what
+#              having the processor at all costs
 #   roundtrip  wasm_smt noop.wasm roundtrip: get_value, set_value unchanged
 #   to_upper   wasm_smt rust.wasm to_upper (eight bytes at a time)
 #   bloblang   mapping: root = content().uppercase()
@@ -19,6 +22,9 @@
 #   MESSAGES=100000 bench/roundtrip.sh fewer messages (a quick look)
 #   ROUNDS=5 bench/roundtrip.sh        more rounds
 #   BIN=path/to/benthos-wasm ...       measure that binary instead of building one
+#   BEFORE=<git rev> ...               also build that revision and measure both
+#                                      binaries in the same interleaved rounds
+#                                      (both with this tree's testdata/wasm)
 #   PROFILE=to_upper ...               also write a 20 s CPU profile of that case
 #                                      to bench/out/<case>.cpu.prof (pprof over
 #                                      Benthos's debug endpoints; not timed);
@@ -28,18 +34,30 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 messages=${MESSAGES:-1000000}
 rounds=${ROUNDS:-3}
-cases=(none roundtrip to_upper bloblang)
-
-mkdir -p bench/out
-bin=${BIN:-}
-if [ -z "$bin" ]; then
-    bin=bench/out/benthos-wasm
-    echo "building $bin" >&2
-    go build -o "$bin" ./cmd/benthos-wasm
-fi
+cases=(none noop roundtrip to_upper bloblang)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+mkdir -p bench/out
+
+# labels[i] names the binary bins[i] in the report.
+labels=() bins=()
+if [ -n "${BEFORE:-}" ]; then
+    rev=$(git rev-parse --short "$BEFORE")
+    echo "building $BEFORE ($rev) as bench/out/benthos-wasm-$rev" >&2
+    mkdir "$work/src"
+    git archive "$rev" | tar -x -C "$work/src"
+    (cd "$work/src" && go build -o "$OLDPWD/bench/out/benthos-wasm-$rev" ./cmd/benthos-wasm)
+    labels+=("before($rev)") bins+=("bench/out/benthos-wasm-$rev")
+fi
+if [ -n "${BIN:-}" ]; then
+    labels+=("$BIN") bins+=("$BIN")
+else
+    echo "building bench/out/benthos-wasm from the working tree" >&2
+    go build -o bench/out/benthos-wasm ./cmd/benthos-wasm
+    labels+=("this") bins+=(bench/out/benthos-wasm)
+fi
+
 payload=$(printf 'abcdefghijklmnopqrstuvwxyz012345%.0s' $(seq 32)) # 1 KiB, as bench.Payload
 
 # processor prints the pipeline.processors list of a case.
@@ -47,6 +65,7 @@ processor() {
     local wasm=testdata/wasm cache=$work/cache
     case $1 in
     none) echo "[]" ;;
+    noop) printf '[{wasm_smt: {module_path: %s/noop.wasm, function: noop, compilation_cache_dir: %s}}]\n' "$wasm" "$cache" ;;
     roundtrip) printf '[{wasm_smt: {module_path: %s/noop.wasm, function: roundtrip, compilation_cache_dir: %s}}]\n' "$wasm" "$cache" ;;
     to_upper) printf '[{wasm_smt: {module_path: %s/rust.wasm, function: to_upper, compilation_cache_dir: %s}}]\n' "$wasm" "$cache" ;;
     bloblang) echo '[{mapping: "root = content().uppercase()"}]' ;;
@@ -82,57 +101,67 @@ EOF
 # A check first (which also fills the compilation cache): two messages of
 # each case to stdout, upper-cased or not as the case says.
 upper=$(tr a-z A-Z <<<"$payload")
-for c in "${cases[@]}"; do
-    want=$payload
-    case $c in to_upper | bloblang) want=$upper ;; esac
-    got=$("$bin" run "$(config "$c" 2 "{stdout: {}}" "{enabled: false}")")
-    if [ "$got" != "$(printf '%s\n%s' "$want" "$want")" ]; then
-        echo "case $c: unexpected output: ${got:0:80}..." >&2
-        exit 1
-    fi
+for bin in "${bins[@]}"; do
+    for c in "${cases[@]}"; do
+        want=$payload
+        case $c in to_upper | bloblang) want=$upper ;; esac
+        got=$("$bin" run "$(config "$c" 2 "{stdout: {}}" "{enabled: false}")")
+        if [ "$got" != "$(printf '%s\n%s' "$want" "$want")" ]; then
+            echo "$bin, case $c: unexpected output: ${got:0:80}..." >&2
+            exit 1
+        fi
+    done
 done
 
-TIMEFORMAT='%3U %3S'
 if [ "$rounds" -gt 0 ]; then
     echo "CPU time (user+sys) of $messages messages, 1 KiB, batch 64, 1 pipeline thread, $rounds interleaved rounds; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 fi
+TIMEFORMAT='%3U %3S'
 for r in $(seq "$rounds"); do
     for c in "${cases[@]}"; do
-        conf=$(config "$c" "$messages" "{drop: {}}" "{enabled: false}")
-        { time "$bin" run "$conf" >/dev/null 2>"$work/stderr"; } 2>"$work/time" ||
-            { cat "$work/stderr" >&2; exit 1; }
-        read -r user sys <"$work/time"
-        echo "$c $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f", u + s }')" >>"$work/samples"
-        echo "round $r $c: user $user s, sys $sys s" >&2
+        for i in "${!bins[@]}"; do
+            conf=$(config "$c" "$messages" "{drop: {}}" "{enabled: false}")
+            { time "${bins[$i]}" run "$conf" >/dev/null 2>"$work/stderr"; } 2>"$work/time" ||
+                { cat "$work/stderr" >&2; exit 1; }
+            read -r user sys <"$work/time"
+            echo "${labels[$i]} $c $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f", u + s }')" >>"$work/samples"
+            echo "round $r ${labels[$i]} $c: user $user s, sys $sys s" >&2
+        done
     done
 done
 
 if [ "$rounds" -gt 0 ]; then
     echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-    awk -v n="$messages" -v order="${cases[*]}" '
-function median(c,    k, i, j, t, a) {
-    k = count[c]
-    for (i = 1; i <= k; i++) a[i] = s[c, i]
+    awk -v n="$messages" -v order="${cases[*]}" -v binaries="${labels[*]}" '
+function median(b, c,    k, i, j, t, a) {
+    k = count[b, c]
+    for (i = 1; i <= k; i++) a[i] = s[b, c, i]
     for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
     return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
 }
-{ s[$1, ++count[$1]] = $2 }
+{ s[$1, $2, ++count[$1, $2]] = $3 }
 END {
     split(order, names, " ")
-    base = median("none")
-    printf "%-10s %-24s %9s %16s\n", "case", "CPU s per run", "median", "added µs/msg"
-    for (i = 1; i in names; i++) {
-        c = names[i]; runs = ""
-        for (j = 1; j <= count[c]; j++) runs = runs sprintf("%s%.2f", j > 1 ? " " : "", s[c, j])
-        m = median(c); added[c] = (m - base) * 1e6 / n
-        printf "%-10s %-24s %9.2f %16s\n", c, runs, m, c == "none" ? "-" : sprintf("%.2f", added[c])
+    nb = split(binaries, bs, " ")
+    for (x = 1; x <= nb; x++) {
+        b = bs[x]
+        if (nb > 1) printf "%s%s\n", (x > 1 ? "\n" : ""), b
+        base = median(b, "none")
+        printf "%-10s %-24s %9s %16s\n", "case", "CPU s per run", "median", "added µs/msg"
+        for (i = 1; i in names; i++) {
+            c = names[i]; runs = ""
+            for (j = 1; j <= count[b, c]; j++) runs = runs sprintf("%s%.2f", j > 1 ? " " : "", s[b, c, j])
+            m = median(b, c); added[b, c] = (m - base) * 1e6 / n
+            printf "%-10s %-24s %9.2f %16s\n", c, runs, m, c == "none" ? "-" : sprintf("%.2f", added[b, c])
+        }
+        if (added[b, "bloblang"] > 0)
+            printf "to_upper / bloblang (added cost): %.2f\n", added[b, "to_upper"] / added[b, "bloblang"]
     }
-    if (added["bloblang"] > 0)
-        printf "to_upper / bloblang (added cost): %.2f\n", added["to_upper"] / added["bloblang"]
 }' "$work/samples"
 fi
 
 if [ -n "${PROFILE:-}" ]; then
+    bin=${bins[-1]}
     port=${PPROF_PORT:-14195}
     # Enough messages to outlast the profile.
     conf=$(config "$PROFILE" 100000000 "{drop: {}}" "{enabled: true, address: \"127.0.0.1:$port\", debug_endpoints: true}")
