@@ -54,11 +54,22 @@ func (r *messageRecord) reset(msg *service.Message) {
 		return
 	}
 	r.dirty = false
-	r.key, r.topic, r.value = pendingPart{}, pendingPart{}, pendingPart{}
-	clear(r.headers)
+	// Only written parts hold anything (nothing else sets a part), and a
+	// part is large enough, with pointers, that clearing all three on every
+	// call showed in profiles: most calls write only the value.
+	for _, p := range []*pendingPart{&r.key, &r.topic, &r.value} {
+		if p.written {
+			*p = pendingPart{}
+		}
+	}
+	if len(r.headers) > 0 {
+		clear(r.headers)
+	}
 	r.timestampSet, r.timestamp, r.dropped = false, 0, false
-	clear(r.emitted)
-	r.emitted = r.emitted[:0]
+	if len(r.emitted) > 0 {
+		clear(r.emitted)
+		r.emitted = r.emitted[:0]
+	}
 }
 
 // lookup views name as a string for map lookups, without copying it. The
@@ -298,8 +309,10 @@ func (r *messageRecord) apply() {
 			r.endTombstone()
 		}
 	}
-	for k, p := range r.headers {
-		r.commitMeta(&p, k)
+	if len(r.headers) > 0 { // ranging over a map costs even when it is empty
+		for k, p := range r.headers {
+			r.commitMeta(&p, k)
+		}
 	}
 	if r.timestampSet {
 		r.msg.MetaSetMut(r.f.timestampMeta, r.timestamp)
