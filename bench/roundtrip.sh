@@ -9,7 +9,9 @@
 # median over the rounds minus the no-processor case's median, and also its
 # minimum minus that case's minimum: other processes only ever add CPU time
 # (shared caches, memory bandwidth), so on a busy machine the minimums are
-# the closer estimate of a quiet one. The cases:
+# the closer estimate of a quiet one. A run during which other processes
+# used more than MAX_FOREIGN (default 0.15) of a core is run again, up to
+# RETRIES (default 4) times. The cases:
 #
 #   none       no processor: generate -> drop
 #   noop       wasm_smt noop.wasm noop: a guest call with no host call, what
@@ -119,22 +121,59 @@ done
 if [ "$rounds" -gt 0 ]; then
     echo "CPU time (user+sys) of $messages messages, 1 KiB, batch 64, 1 pipeline thread, $rounds interleaved rounds; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 fi
-TIMEFORMAT='%3U %3S'
+# busy prints the CPU time, in seconds, that the whole machine has spent
+# busy (user, nice, system, irq, softirq, steal) since boot, from /proc/stat.
+busy() {
+    awk -v hz="$(getconf CLK_TCK)" '/^cpu / { printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / hz }' /proc/stat
+}
+
+# measure runs one case once and prints "user sys wall foreign": the run's
+# CPU and wall time, and the CPU time other processes used meanwhile.
+measure() {
+    local bin=$1 conf=$2 before after
+    before=$(busy)
+    { time "$bin" run "$conf" >/dev/null 2>"$work/stderr"; } 2>"$work/time" ||
+        { cat "$work/stderr" >&2; return 1; }
+    after=$(busy)
+    read -r user sys wall <"$work/time"
+    echo "$user $sys $wall $(awk -v b="$before" -v a="$after" -v u="$user" -v s="$sys" 'BEGIN { f = a - b - u - s; printf "%.2f", f < 0 ? 0 : f }')"
+}
+
+# A run during which other processes used more than max_foreign of a core
+# (they slow it even in CPU time: caches, memory bandwidth) is run again, up
+# to retries times; the last try counts either way, and is marked.
+max_foreign=${MAX_FOREIGN:-0.15}
+retries=${RETRIES:-4}
+TIMEFORMAT='%3U %3S %3R'
 for r in $(seq "$rounds"); do
     for c in "${cases[@]}"; do
         for i in "${!bins[@]}"; do
             conf=$(config "$c" "$messages" "{drop: {}}" "{enabled: false}")
-            { time "${bins[$i]}" run "$conf" >/dev/null 2>"$work/stderr"; } 2>"$work/time" ||
-                { cat "$work/stderr" >&2; exit 1; }
-            read -r user sys <"$work/time"
+            for try in $(seq 0 "$retries"); do
+                read -r user sys wall foreign <<<"$(measure "${bins[$i]}" "$conf")"
+                disturbed=$(awk -v f="$foreign" -v w="$wall" -v m="$max_foreign" 'BEGIN { print (f > m * w) ? 1 : 0 }')
+                note=""
+                [ "$disturbed" = 1 ] && note=" (others used $foreign s of CPU meanwhile)"
+                echo "round $r ${labels[$i]} $c: user $user s, sys $sys s, wall $wall s$note" >&2
+                if [ "$disturbed" = 0 ]; then
+                    break
+                fi
+                if [ "$try" = "$retries" ]; then
+                    echo "disturbed ${labels[$i]} $c" >>"$work/disturbed"
+                else
+                    sleep 2
+                fi
+            done
             echo "${labels[$i]} $c $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f", u + s }')" >>"$work/samples"
-            echo "round $r ${labels[$i]} $c: user $user s, sys $sys s" >&2
         done
     done
 done
 
 if [ "$rounds" -gt 0 ]; then
     echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+    if [ -s "$work/disturbed" ]; then
+        echo "$(wc -l <"$work/disturbed") of $((rounds * ${#cases[@]} * ${#bins[@]})) runs stayed disturbed by other processes after $retries retries" >&2
+    fi
     awk -v n="$messages" -v order="${cases[*]}" -v binaries="${labels[*]}" '
 function sorted(b, c, a,    k, i, j, t) {
     k = count[b, c]
