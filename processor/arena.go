@@ -1,15 +1,24 @@
 package processor
 
+import (
+	"runtime"
+	"sync"
+)
+
 // byteArena hands out the copies of the bytes guests set, carved from
 // chunks of arenaChunk bytes: the values of 1 KiB messages then cost one
 // allocation per 32 messages rather than one each, and the allocator's
-// per-object work (most of a copy's cost after the copy itself) is paid
-// once per chunk. Each copy is capped at its length (a full slice
-// expression), so appending to one allocates anew and never writes into its
-// neighbour's bytes; nothing else writes into a message's bytes (Benthos
-// treats them as read-only: message.SetBytes takes the slice as the
-// message's). A copy keeps its whole chunk alive while a message holds it,
-// so chunks are small and large values get their own allocation.
+// per-object work is paid once per chunk. Each copy is capped at its length
+// (a full slice expression), so appending to one allocates anew and never
+// writes into its neighbour's bytes; nothing else writes into a message's
+// bytes (Benthos treats them as read-only: message.SetBytes takes the slice
+// as the message's). A copy keeps its whole chunk alive while a message
+// holds it, so chunks are small and large values get their own allocation.
+//
+// Chunks are also reused once no message holds any of their copies (see
+// newChunk): in a pipeline whose live heap is small, the garbage collector's
+// work grows with every byte allocated, and a new value for every message
+// was most of what a value round trip cost.
 type byteArena struct {
 	chunk []byte // the chunk being carved: copies are made up to len, cap is free
 }
@@ -37,9 +46,41 @@ func (a *byteArena) copyOf(b []byte) []byte {
 	start := len(a.chunk)
 	if start+len(b) > cap(a.chunk) {
 		// The rest of the old chunk is left to the copies that hold it.
-		a.chunk, start = make([]byte, 0, arenaChunk), 0
+		a.chunk, start = newChunk(), 0
 	}
 	end := start + len(b)
 	a.chunk = append(a.chunk, b...)
 	return a.chunk[start:end:end]
 }
+
+// chunk is the memory of one chunk: an array, so that the finalizer that
+// recycles it is set on the allocation itself.
+type chunk = [arenaChunk]byte
+
+// freeChunks holds chunks that no message holds any more. A sync.Pool, so
+// that chunks left unused through two garbage collections (after a burst)
+// are freed.
+var freeChunks sync.Pool
+
+// newChunk returns an empty chunk: a free one if there is one (its old
+// bytes are never shown: copies expose only what they were written), else a
+// new one. Either way the chunk goes back to freeChunks once it becomes
+// unreachable, that is once no message, record or anything else holds a
+// slice of it: the garbage collector then runs recycleChunk instead of
+// freeing it. A finalizer, not runtime.AddCleanup, because only a finalizer
+// gets the object back. Handing the chunk from the finalizer goroutine to a
+// record orders every earlier access to the chunk before its reuse (the
+// race detector treats the finalizer goroutine as synchronised with every
+// goroutine).
+func newChunk() []byte {
+	c, _ := freeChunks.Get().(*chunk)
+	if c == nil {
+		c = new(chunk)
+	}
+	runtime.SetFinalizer(c, recycleChunk)
+	return c[:0]
+}
+
+// recycleChunk is the finalizer of a chunk: it runs, on the finalizer
+// goroutine, once nothing holds the chunk any more.
+func recycleChunk(c *chunk) { freeChunks.Put(c) }

@@ -3,6 +3,8 @@ package processor
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
@@ -130,30 +132,38 @@ func BenchmarkRoundTrip(b *testing.B) {
 	}
 }
 
-// Messages of one batch are read downstream while the next batch's values
-// are copied into the same chunk: under -race this fails if those bytes
-// overlapped. Odd sizes put copies on uneven offsets.
+// Messages of one batch are read downstream while later batches' values are
+// copied into the same chunk, or into chunks reused once the earlier readers
+// let go of them: under -race this fails if those bytes overlapped, or if a
+// reuse were not ordered after the earlier reads. Odd sizes put copies on
+// uneven offsets; nine values of about 900 bytes fill a chunk in four rounds.
 func TestValuesOfLaterBatchesDoNotRaceWithEarlierMessages(t *testing.T) {
 	p := processorFor(t, "rust.wasm", "to_upper", "max_instances: 1")
+	value := func(round, i int) string {
+		return fmt.Sprintf("%d-%d-", round, i) + strings.Repeat("abc", 300+(round+i)%7)
+	}
 	done := make(chan error)
 	var pending int
-	for round := range 20 {
+	for round := range 40 {
 		batch := make(service.MessageBatch, 9)
 		for i := range batch {
-			batch[i] = message(fmt.Sprintf("%0*d-abc", 1+(round+i)%7, i), nil)
+			batch[i] = message(value(round, i), nil)
 		}
 		out := process(t, p, batch...)
 		pending++
 		go func() {
 			for i, m := range out {
 				got, err := m.AsBytes()
-				if want := fmt.Sprintf("%0*d-ABC", 1+(round+i)%7, i); err != nil || string(got) != want {
-					done <- fmt.Errorf("round %d, message %d: %q, %v; want %q", round, i, got, err, want)
+				if want := strings.ToUpper(value(round, i)); err != nil || string(got) != want {
+					done <- fmt.Errorf("round %d, message %d: %.20q..., %v; want %.20q...", round, i, got, err, want)
 					return
 				}
 			}
 			done <- nil
 		}()
+		if round%4 == 3 {
+			runtime.GC() // chunks whose readers are done come back for reuse
+		}
 	}
 	for range pending {
 		require.NoError(t, <-done)
