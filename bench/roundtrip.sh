@@ -14,14 +14,17 @@
 # RETRIES (default 4) times. The cases:
 #
 #   none       no processor: generate -> drop
+#   stage      Benthos's own noop processor: what a pipeline stage costs any
+#              processor, before it does anything
 #   noop       wasm_smt noop.wasm noop: a guest call with no host call, what
-#              having the processor at all costs
+#              having wasm_smt at all costs
 #   roundtrip  wasm_smt noop.wasm roundtrip: get_value, set_value unchanged
 #   to_upper   wasm_smt rust.wasm to_upper (eight bytes at a time)
 #   bloblang   mapping: root = content().uppercase()
 #
-# It prints, for each case, the CPU time of every round and the CPU it adds
-# per message over `none`, then to_upper's added cost over Bloblang's.
+# It prints, for each case, the CPU time of every round, the CPU it adds per
+# message over `none` and its median peak memory, then to_upper's added cost
+# over Bloblang's.
 #
 #   bench/roundtrip.sh                 1,000,000 messages per run, 3 rounds
 #   MESSAGES=100000 bench/roundtrip.sh fewer messages (a quick look)
@@ -39,7 +42,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 messages=${MESSAGES:-1000000}
 rounds=${ROUNDS:-3}
-cases=(none noop roundtrip to_upper bloblang)
+cases=(none stage noop roundtrip to_upper bloblang)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -70,6 +73,7 @@ processor() {
     local wasm=testdata/wasm cache=$work/cache
     case $1 in
     none) echo "[]" ;;
+    stage) echo "[{noop: {}}]" ;;
     noop) printf '[{wasm_smt: {module_path: %s/noop.wasm, function: noop, compilation_cache_dir: %s}}]\n' "$wasm" "$cache" ;;
     roundtrip) printf '[{wasm_smt: {module_path: %s/noop.wasm, function: roundtrip, compilation_cache_dir: %s}}]\n' "$wasm" "$cache" ;;
     to_upper) printf '[{wasm_smt: {module_path: %s/rust.wasm, function: to_upper, compilation_cache_dir: %s}}]\n' "$wasm" "$cache" ;;
@@ -127,16 +131,24 @@ busy() {
     awk -v hz="$(getconf CLK_TCK)" '/^cpu / { printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / hz }' /proc/stat
 }
 
-# measure runs one case once and prints "user sys wall foreign": the run's
-# CPU and wall time, and the CPU time other processes used meanwhile.
+# measure runs one case once and prints "user sys wall foreign rss": the
+# run's CPU and wall time, the CPU time other processes used meanwhile, and
+# its peak resident memory in MiB ("-" without /usr/bin/time).
 measure() {
-    local bin=$1 conf=$2 before after
+    local bin=$1 conf=$2 before after user sys wall rss=-
     before=$(busy)
-    { time "$bin" run "$conf" >/dev/null 2>"$work/stderr"; } 2>"$work/time" ||
-        { cat "$work/stderr" >&2; return 1; }
+    if [ -x /usr/bin/time ]; then
+        /usr/bin/time -f "%U %S %e %M" -o "$work/time" "$bin" run "$conf" >/dev/null 2>"$work/stderr" ||
+            { cat "$work/stderr" >&2; return 1; }
+        read -r user sys wall rss <"$work/time"
+        rss=$((rss / 1024))
+    else
+        { time "$bin" run "$conf" >/dev/null 2>"$work/stderr"; } 2>"$work/time" ||
+            { cat "$work/stderr" >&2; return 1; }
+        read -r user sys wall <"$work/time"
+    fi
     after=$(busy)
-    read -r user sys wall <"$work/time"
-    echo "$user $sys $wall $(awk -v b="$before" -v a="$after" -v u="$user" -v s="$sys" 'BEGIN { f = a - b - u - s; printf "%.2f", f < 0 ? 0 : f }')"
+    echo "$user $sys $wall $(awk -v b="$before" -v a="$after" -v u="$user" -v s="$sys" 'BEGIN { f = a - b - u - s; printf "%.2f", f < 0 ? 0 : f }') $rss"
 }
 
 # A run during which other processes used more than max_foreign of a core
@@ -150,11 +162,11 @@ for r in $(seq "$rounds"); do
         for i in "${!bins[@]}"; do
             conf=$(config "$c" "$messages" "{drop: {}}" "{enabled: false}")
             for try in $(seq 0 "$retries"); do
-                read -r user sys wall foreign <<<"$(measure "${bins[$i]}" "$conf")"
+                read -r user sys wall foreign rss <<<"$(measure "${bins[$i]}" "$conf")"
                 disturbed=$(awk -v f="$foreign" -v w="$wall" -v m="$max_foreign" 'BEGIN { print (f > m * w) ? 1 : 0 }')
                 note=""
                 [ "$disturbed" = 1 ] && note=" (others used $foreign s of CPU meanwhile)"
-                echo "round $r ${labels[$i]} $c: user $user s, sys $sys s, wall $wall s$note" >&2
+                echo "round $r ${labels[$i]} $c: user $user s, sys $sys s, wall $wall s, max RSS $rss MiB$note" >&2
                 if [ "$disturbed" = 0 ]; then
                     break
                 fi
@@ -164,7 +176,7 @@ for r in $(seq "$rounds"); do
                     sleep 2
                 fi
             done
-            echo "${labels[$i]} $c $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f", u + s }')" >>"$work/samples"
+            echo "${labels[$i]} $c $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f", u + s }') $rss" >>"$work/samples"
         done
     done
 done
@@ -189,21 +201,28 @@ function minimum(b, c,    a) {
     sorted(b, c, a)
     return a[1]
 }
-{ s[$1, $2, ++count[$1, $2]] = $3 }
+function medianrss(b, c,    k, i, j, t, a) {
+    k = count[b, c]
+    for (i = 1; i <= k; i++) a[i] = r[b, c, i]
+    if (a[1] == "-") return "-"
+    for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return a[int((k + 1) / 2)] " MiB"
+}
+{ k = ++count[$1, $2]; s[$1, $2, k] = $3; r[$1, $2, k] = $4 }
 END {
     split(order, names, " ")
     nb = split(binaries, bs, " ")
     for (x = 1; x <= nb; x++) {
         b = bs[x]
         if (nb > 1) printf "%s%s\n", (x > 1 ? "\n" : ""), b
-        printf "%-10s %-32s %7s %7s %13s %13s\n", "case", "CPU s per run", "median", "min", "added median", "added min"
+        printf "%-10s %-32s %7s %7s %13s %13s %9s\n", "case", "CPU s per run", "median", "min", "added median", "added min", "max RSS"
         for (i = 1; i in names; i++) {
             c = names[i]; runs = ""
             for (j = 1; j <= count[b, c]; j++) runs = runs sprintf("%s%.2f", j > 1 ? " " : "", s[b, c, j])
             med[c] = median(b, c); lo[c] = minimum(b, c)
             am[b, c] = (med[c] - med["none"]) * 1e6 / n; al[b, c] = (lo[c] - lo["none"]) * 1e6 / n
-            printf "%-10s %-32s %7.2f %7.2f %13s %13s\n", c, runs, med[c], lo[c],
-                c == "none" ? "-" : sprintf("%.2f µs", am[b, c]), c == "none" ? "-" : sprintf("%.2f µs", al[b, c])
+            printf "%-10s %-32s %7.2f %7.2f %13s %13s %9s\n", c, runs, med[c], lo[c],
+                c == "none" ? "-" : sprintf("%.2f µs", am[b, c]), c == "none" ? "-" : sprintf("%.2f µs", al[b, c]), medianrss(b, c)
         }
         if (am[b, "bloblang"] > 0 && al[b, "bloblang"] > 0)
             printf "to_upper / bloblang (added cost): %.2f by medians, %.2f by minimums\n",
