@@ -21,7 +21,7 @@ func (Bytes) FromBytes(raw []byte) ([]byte, error) { return raw, nil }
 func (Bytes) FromValue(v any) ([]byte, error) { return textOf(v) }
 
 // ToHost implements Converter.
-func (Bytes) ToHost(guest []byte) (any, bool, error) { return guest, false, nil }
+func (Bytes) ToHost(guest []byte) (Stored, error) { return RawBytes(guest), nil }
 
 // textOf returns the text form of a stored value without copying strings.
 func textOf(v any) ([]byte, error) {

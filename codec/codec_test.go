@@ -1,6 +1,7 @@
 package codec_test
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 
@@ -42,24 +43,25 @@ func TestBytesPassesAnythingThrough(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "3", string(got), "typed metadata shows as Benthos prints it")
 
-	v, structured, err := c.ToHost(raw)
+	stored, err := c.ToHost(raw)
 	require.NoError(t, err)
-	assert.False(t, structured)
-	assert.Equal(t, raw, v)
+	assert.False(t, stored.IsStructured())
+	assert.Equal(t, raw, stored.Bytes())
+	assert.Nil(t, stored.Structured())
 }
 
 func TestStringRefusesInvalidUTF8BothWays(t *testing.T) {
 	c := codec.String{}
 	_, err := c.FromBytes([]byte{0xff})
 	assert.True(t, errors.Is(err, codec.ErrInvalidUTF8))
-	_, _, err = c.ToHost([]byte{0xc3})
+	_, err = c.ToHost([]byte{0xc3})
 	assert.True(t, errors.Is(err, codec.ErrInvalidUTF8))
 	assert.EqualError(t, err, "not valid UTF-8 (string converter)")
 
-	v, structured, err := c.ToHost([]byte("héllo"))
+	stored, err := c.ToHost([]byte("héllo"))
 	require.NoError(t, err)
-	assert.False(t, structured)
-	assert.Equal(t, []byte("héllo"), v)
+	assert.False(t, stored.IsStructured())
+	assert.Equal(t, []byte("héllo"), stored.Bytes())
 }
 
 func TestJSONShowsTypedValuesAndParsesWhatIsSet(t *testing.T) {
@@ -77,14 +79,27 @@ func TestJSONShowsTypedValuesAndParsesWhatIsSet(t *testing.T) {
 	_, err = c.FromBytes([]byte(`{"a":`))
 	assert.True(t, errors.Is(err, codec.ErrInvalidJSON))
 
-	v, structured, err := c.ToHost([]byte(`{"id": 9007199254740993, "ratio": 0.5, "tags": ["x"]}`))
+	stored, err := c.ToHost([]byte(`{"id": 9007199254740993, "ratio": 0.5, "tags": ["x"]}`))
 	require.NoError(t, err)
-	assert.True(t, structured)
-	assert.Equal(t, map[string]any{"id": int64(9007199254740993), "ratio": 0.5, "tags": []any{"x"}}, v,
+	assert.True(t, stored.IsStructured())
+	assert.Nil(t, stored.Bytes())
+	assert.Equal(t, map[string]any{"id": int64(9007199254740993), "ratio": 0.5, "tags": []any{"x"}}, stored.Structured(),
 		"large integers keep every digit")
 
+	// The number types are the ones Stored.Structured documents.
+	stored, err = c.ToHost([]byte(`[3, -3, 1.0, 0.5, 1e2, 1e400, 12345678901234567890]`))
+	require.NoError(t, err)
+	assert.Equal(t, []any{int64(3), int64(-3), 1.0, 0.5, 100.0, json.Number("1e400"), 1.2345678901234567e19},
+		stored.Structured())
+
+	// JSON null is a structured value too, not raw bytes.
+	stored, err = c.ToHost([]byte(`null`))
+	require.NoError(t, err)
+	assert.True(t, stored.IsStructured())
+	assert.Nil(t, stored.Structured())
+
 	for _, bad := range []string{``, `{`, `1 2`, `{} }`, `nope`} {
-		_, _, err := c.ToHost([]byte(bad))
+		_, err := c.ToHost([]byte(bad))
 		assert.True(t, errors.Is(err, codec.ErrInvalidJSON), "%q: %v", bad, err)
 	}
 }

@@ -25,11 +25,42 @@ type Converter interface {
 	// The result may share memory with v.
 	FromValue(v any) ([]byte, error)
 
-	// ToHost checks bytes a guest set. With structured false the host stores
-	// the bytes themselves; with structured true it stores value, a parsed
-	// JSON value (map[string]any, []any, string, float64, bool or nil).
-	ToHost(guest []byte) (value any, structured bool, err error)
+	// ToHost checks bytes a guest set and returns what the host stores for
+	// them: raw bytes, which may share memory with guest, or a structured
+	// value (see Stored.Structured for its types).
+	ToHost(guest []byte) (Stored, error)
 }
+
+// Stored is what the host stores for bytes a guest set: either raw bytes or
+// a structured value, as IsStructured says. It is a plain value, so returning
+// raw bytes allocates nothing.
+type Stored struct {
+	raw        []byte
+	structured any
+	isValue    bool
+}
+
+// RawBytes is the result of a converter that stores the bytes themselves.
+func RawBytes(b []byte) Stored { return Stored{raw: b} }
+
+// StructuredValue is the result of a converter that stores a parsed value.
+func StructuredValue(v any) Stored { return Stored{structured: v, isValue: true} }
+
+// IsStructured reports whether the host stores a structured value
+// (Structured) rather than raw bytes (Bytes).
+func (s Stored) IsStructured() bool { return s.isValue }
+
+// Bytes returns the raw bytes to store; nil for a structured value.
+func (s Stored) Bytes() []byte { return s.raw }
+
+// Structured returns the structured value to store, a parsed JSON value:
+// map[string]any, []any, string, bool, nil, or a number: int64 when it is
+// written as an integer (no fraction, no exponent) that fits, so IDs and
+// timestamps keep every digit; float64 for any other number (1.0, 1e2, an
+// integer beyond int64); json.Number for a number beyond float64's range
+// (such as 1e400, which as a float64 would be an infinity JSON cannot
+// show). It returns nil for raw bytes.
+func (s Stored) Structured() any { return s.structured }
 
 // Names of the converters, as written in configuration.
 const (

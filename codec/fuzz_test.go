@@ -130,7 +130,7 @@ func mustAcceptExactly(t *testing.T, method string, raw []byte, err error, valid
 }
 
 func checkToHost(t *testing.T, c codec.Converter, raw []byte, all map[string]codec.Converter) {
-	stored, structured, err := c.ToHost(raw)
+	result, err := c.ToHost(raw)
 	switch c.Name() {
 	case codec.BytesName, codec.StringName:
 		if c.Name() == codec.StringName {
@@ -141,9 +141,9 @@ func checkToHost(t *testing.T, c codec.Converter, raw []byte, all map[string]cod
 		if err != nil {
 			return
 		}
-		got, ok := stored.([]byte)
-		if structured || !ok || !bytes.Equal(got, raw) {
-			t.Fatalf("%s.ToHost(%q) = %#v, %v; want the bytes, unstructured", c.Name(), raw, stored, structured)
+		got := result.Bytes()
+		if result.IsStructured() || result.Structured() != nil || !bytes.Equal(got, raw) {
+			t.Fatalf("%s.ToHost(%q) = %#v; want the bytes, unstructured", c.Name(), raw, result)
 		}
 		// What the host stored reads back as the same bytes.
 		back, err := c.FromBytes(got)
@@ -159,9 +159,10 @@ func checkToHost(t *testing.T, c codec.Converter, raw []byte, all map[string]cod
 		if err != nil {
 			return
 		}
-		if !structured {
-			t.Fatalf("json.ToHost(%q) is not structured", raw)
+		if !result.IsStructured() || result.Bytes() != nil {
+			t.Fatalf("json.ToHost(%q) = %#v, not a structured value", raw, result)
 		}
+		stored := result.Structured()
 		checkParsed(t, stored)
 		// The stored value, as a structured payload or typed metadata, reads
 		// back through every converter; through json as equivalent JSON.
@@ -260,11 +261,11 @@ func checkFromValue(t *testing.T, c codec.Converter, v any) {
 	}
 	if err == nil && c.Name() == codec.JSONName {
 		// What the json converter shows, it takes back as an equivalent value.
-		stored, _, err := c.ToHost(got)
+		stored, err := c.ToHost(got)
 		if err != nil {
 			t.Fatalf("json converter refuses its own %q: %v", got, err)
 		}
-		again, err := c.FromValue(stored)
+		again, err := c.FromValue(stored.Structured())
 		if err != nil || !equivalentJSON(t, again, got) {
 			t.Fatalf("json converter: %q round trips as %q, %v", got, again, err)
 		}

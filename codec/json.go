@@ -15,7 +15,8 @@ var ErrInvalidJSON = errors.New("not valid JSON (json converter)")
 // A payload is JSON text already: it is checked and passed through. A metadata
 // value is a typed value, and the guest sees it marshalled: the string abc is
 // "abc" with quotes, the number 3 is 3. Bytes set by the guest are parsed, and
-// the host stores the parsed value: a structured payload, or typed metadata.
+// the host stores the parsed value (with the number types Stored.Structured
+// lists): a structured payload, or typed metadata.
 type JSON struct{}
 
 // Name implements Converter.
@@ -42,20 +43,20 @@ func (JSON) FromValue(v any) ([]byte, error) {
 }
 
 // ToHost implements Converter.
-func (JSON) ToHost(guest []byte) (any, bool, error) {
+func (JSON) ToHost(guest []byte) (Stored, error) {
 	// Unmarshal checks the whole input (one value, nothing after it) before
 	// decoding; UseNumber keeps large integers exact.
 	var probe json.RawMessage
 	if err := json.Unmarshal(guest, &probe); err != nil {
-		return nil, false, fmt.Errorf("%w: %v", ErrInvalidJSON, err)
+		return Stored{}, fmt.Errorf("%w: %v", ErrInvalidJSON, err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(guest))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return nil, false, fmt.Errorf("%w: %v", ErrInvalidJSON, err)
+		return Stored{}, fmt.Errorf("%w: %v", ErrInvalidJSON, err)
 	}
-	return normalizeNumbers(v), true, nil
+	return StructuredValue(normalizeNumbers(v)), nil
 }
 
 // normalizeNumbers turns json.Number into int64 where the number is integral and

@@ -29,9 +29,12 @@ func (String) FromValue(v any) ([]byte, error) {
 }
 
 // ToHost implements Converter.
-func (String) ToHost(guest []byte) (any, bool, error) {
+func (String) ToHost(guest []byte) (Stored, error) {
 	b, err := validUTF8(guest)
-	return b, false, err
+	if err != nil {
+		return Stored{}, err
+	}
+	return RawBytes(b), nil
 }
 
 func validUTF8(b []byte) ([]byte, error) {

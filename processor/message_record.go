@@ -7,6 +7,7 @@ import (
 
 	"github.com/redpanda-data/benthos/v4/public/service"
 
+	"github.com/benthos-wasm/benthos-wasm/codec"
 	"github.com/benthos-wasm/benthos-wasm/hostabi/record"
 	"github.com/benthos-wasm/benthos-wasm/kafkameta"
 )
@@ -14,11 +15,10 @@ import (
 // pendingPart is a write the guest made to one part of the record during the
 // call in progress. Nothing reaches the message before commit.
 type pendingPart struct {
-	written    bool   // set or removed in this call
-	removed    bool   // removed: the part is now absent
-	guest      []byte // the bytes as the guest set them; later getters see these
-	stored     any    // what the message gets: []byte, or a structured value
-	structured bool
+	written bool         // set or removed in this call
+	removed bool         // removed: the part is now absent
+	guest   []byte       // the bytes as the guest set them; later getters see these
+	stored  codec.Stored // what the message gets: raw bytes, or a structured value
 }
 
 // messageRecord shows a Benthos message to a guest as a record (it implements
@@ -26,6 +26,7 @@ type pendingPart struct {
 // leaves the message exactly as it was. One is reused per instance.
 type messageRecord struct {
 	f       *recordFields
+	arena   *byteArena // the copies of what the guest sets; shared with emitted records
 	msg     *service.Message
 	key     pendingPart
 	topic   pendingPart
@@ -43,7 +44,7 @@ type messageRecord struct {
 }
 
 func newMessageRecord(f *recordFields) *messageRecord {
-	return &messageRecord{f: f, headers: map[string]pendingPart{}}
+	return &messageRecord{f: f, arena: &byteArena{}, headers: map[string]pendingPart{}}
 }
 
 // reset points the record at msg, forgetting every pending write.
@@ -53,11 +54,22 @@ func (r *messageRecord) reset(msg *service.Message) {
 		return
 	}
 	r.dirty = false
-	r.key, r.topic, r.value = pendingPart{}, pendingPart{}, pendingPart{}
-	clear(r.headers)
+	// Only written parts hold anything (nothing else sets a part), and a
+	// part is large enough, with pointers, that clearing all three on every
+	// call showed in profiles: most calls write only the value.
+	for _, p := range []*pendingPart{&r.key, &r.topic, &r.value} {
+		if p.written {
+			*p = pendingPart{}
+		}
+	}
+	if len(r.headers) > 0 {
+		clear(r.headers)
+	}
 	r.timestampSet, r.timestamp, r.dropped = false, 0, false
-	clear(r.emitted)
-	r.emitted = r.emitted[:0]
+	if len(r.emitted) > 0 {
+		clear(r.emitted)
+		r.emitted = r.emitted[:0]
+	}
 }
 
 // lookup views name as a string for map lookups, without copying it. The
@@ -95,7 +107,7 @@ func (r *messageRecord) Key() ([]byte, error) {
 // SetKey implements record.Record.
 func (r *messageRecord) SetKey(b []byte) error {
 	r.dirty = true
-	if err := r.key.set(b, r.f.keyConv.ToHost); err != nil {
+	if err := r.key.set(r.arena, b, r.f.keyConv.ToHost); err != nil {
 		return fmt.Errorf("key: %w", err)
 	}
 	return nil
@@ -127,7 +139,7 @@ func (r *messageRecord) Value() ([]byte, error) {
 // SetValue implements record.Record.
 func (r *messageRecord) SetValue(b []byte) error {
 	r.dirty = true
-	if err := r.value.set(b, r.f.valueConv.ToHost); err != nil {
+	if err := r.value.set(r.arena, b, r.f.valueConv.ToHost); err != nil {
 		return fmt.Errorf("value: %w", err)
 	}
 	return nil
@@ -157,7 +169,7 @@ func (r *messageRecord) Topic() ([]byte, error) {
 // SetTopic implements record.Record.
 func (r *messageRecord) SetTopic(b []byte) error {
 	r.dirty = true
-	return r.topic.set(b, keepBytes)
+	return r.topic.set(r.arena, b, keepBytes)
 }
 
 // RemoveTopic implements record.Record.
@@ -191,7 +203,7 @@ func (r *messageRecord) SetHeader(name, value []byte) error {
 		return fmt.Errorf("header %q cannot be set: metadata field %q holds %s", key, key, meaning)
 	}
 	var p pendingPart
-	if err := p.set(value, r.f.headerConv.ToHost); err != nil {
+	if err := p.set(r.arena, value, r.f.headerConv.ToHost); err != nil {
 		return fmt.Errorf("header %q: %w", key, err)
 	}
 	r.headers[string(name)] = p
@@ -227,27 +239,27 @@ func (r *messageRecord) HeaderNames(dst []string) []string {
 }
 
 // set copies the guest's bytes (a view into guest memory) and converts them.
-func (p *pendingPart) set(b []byte, toHost func([]byte) (any, bool, error)) error {
-	guest := append([]byte(nil), b...)
-	stored, structured, err := toHost(guest)
+func (p *pendingPart) set(a *byteArena, b []byte, toHost func([]byte) (codec.Stored, error)) error {
+	guest := a.copyOf(b)
+	stored, err := toHost(guest)
 	if err != nil {
 		return err
 	}
-	*p = pendingPart{written: true, guest: guest, stored: stored, structured: structured}
+	*p = pendingPart{written: true, guest: guest, stored: stored}
 	return nil
 }
 
 func (p *pendingPart) remove() { *p = pendingPart{written: true, removed: true} }
 
 // keepBytes stores the guest's bytes as they are.
-func keepBytes(b []byte) (any, bool, error) { return b, false, nil }
+func keepBytes(b []byte) (codec.Stored, error) { return codec.RawBytes(b), nil }
 
 // metaValue is what a metadata field gets for a pending write.
 func (p *pendingPart) metaValue() any {
-	if p.structured {
-		return p.stored
+	if p.stored.IsStructured() {
+		return p.stored.Structured()
 	}
-	return string(p.stored.([]byte))
+	return string(p.stored.Bytes())
 }
 
 // commit applies every pending write to the message. It cannot fail: each
@@ -289,16 +301,18 @@ func (r *messageRecord) apply() {
 		case r.value.removed:
 			r.msg.SetBytes(nil)
 			r.msg.MetaSetMut(kafkameta.Tombstone, true)
-		case r.value.structured:
-			r.msg.SetStructuredMut(r.value.stored)
-			r.msg.MetaDelete(kafkameta.Tombstone)
+		case r.value.stored.IsStructured():
+			r.msg.SetStructuredMut(r.value.stored.Structured())
+			r.endTombstone()
 		default:
-			r.msg.SetBytes(r.value.stored.([]byte))
-			r.msg.MetaDelete(kafkameta.Tombstone)
+			r.msg.SetBytes(r.value.stored.Bytes())
+			r.endTombstone()
 		}
 	}
-	for k, p := range r.headers {
-		r.commitMeta(&p, k)
+	if len(r.headers) > 0 { // ranging over a map costs even when it is empty
+		for k, p := range r.headers {
+			r.commitMeta(&p, k)
+		}
 	}
 	if r.timestampSet {
 		r.msg.MetaSetMut(r.f.timestampMeta, r.timestamp)
@@ -312,9 +326,29 @@ func (r *messageRecord) commitMeta(p *pendingPart, field string) {
 	switch {
 	case !p.written:
 	case p.removed:
-		r.msg.MetaDelete(field)
+		metaDelete(r.msg, field)
 	default:
 		r.msg.MetaSetMut(field, p.metaValue())
+	}
+}
+
+// endTombstone makes a message whose value was set no longer a tombstone.
+// Only a field that says tombstone is deleted: the Kafka input sets the field
+// (false) on every record, and deleting it would clone the message's whole
+// metadata map on every value set (see metaDelete), to say what false says.
+func (r *messageRecord) endTombstone() {
+	if r.isTombstone() {
+		r.msg.MetaDelete(kafkameta.Tombstone)
+	}
+}
+
+// metaDelete deletes a metadata field if the message has it. The check
+// matters: a message an input hands over shares its metadata with the input's
+// copy (kept to resend it), and MetaDelete clones the whole map before
+// deleting, even a field that is not there.
+func metaDelete(msg *service.Message, field string) {
+	if _, ok := msg.MetaGetMut(field); ok {
+		msg.MetaDelete(field)
 	}
 }
 
@@ -383,7 +417,7 @@ func (r *messageRecord) Drop() { r.dirty, r.dropped = true, true }
 // message as it came in (pending writes are not applied to it).
 func (r *messageRecord) Emit() record.Record {
 	r.dirty = true
-	e := newMessageRecord(r.f)
+	e := &messageRecord{f: r.f, arena: r.arena, headers: map[string]pendingPart{}}
 	e.reset(r.msg.Copy())
 	r.emitted = append(r.emitted, e)
 	return e

@@ -120,6 +120,19 @@ func TestAbsentValueIsATombstone(t *testing.T) {
 	assert.Empty(t, metadata(msg), "setting a value, even empty, ends the tombstone")
 }
 
+func TestSettingAValueLeavesAFalseTombstoneFieldAlone(t *testing.T) {
+	for _, conv := range []string{"bytes", "json"} {
+		msg := message(`"v"`, map[string]any{"kafka_tombstone_message": false, "h": "1"})
+		r := recordOver(t, msg, "bytes", conv, "bytes")
+		require.NoError(t, r.SetValue([]byte(`"w"`)))
+		r.commit(nil)
+		payload, _ := msg.AsBytes()
+		assert.Equal(t, `"w"`, string(payload), conv)
+		assert.Equal(t, map[string]any{"kafka_tombstone_message": false, "h": "1"}, metadata(msg),
+			"%s: the field already says the message is no tombstone", conv)
+	}
+}
+
 func TestCommittedBytesAreNotSharedWithTheNextCall(t *testing.T) {
 	a, b := message("a", nil), message("b", nil)
 	r := recordOver(t, a, "bytes", "bytes", "bytes")
