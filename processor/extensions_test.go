@@ -88,3 +88,12 @@ func TestBatchShapeAfterDropsAndEmits(t *testing.T) {
 	params := processorFor(t, "rust.wasm", "params", "") // no suffix: every record fails
 	assert.Equal(t, []string{"failed:x", "failed:y"}, values(params, "x", "y"))
 }
+
+// An absent part's error says so once, without the "absent" of the error
+// it matches appended.
+func TestAbsentPartIsSaidOnce(t *testing.T) {
+	p := processorFor(t, "rust.wasm", "header_to_key", "")
+	out := process(t, p, message("v", nil))
+	assert.EqualError(t, out[0].GetError(),
+		`wasm_smt: guest function header_to_key: host function get_header failed: the record has no header "the-key"`)
+}

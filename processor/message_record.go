@@ -76,14 +76,26 @@ func (r *messageRecord) reset(msg *service.Message) {
 // result must not be kept.
 func lookup(name []byte) string { return unsafe.String(unsafe.SliceData(name), len(name)) }
 
+// absentError is a part the record does not have. Its text says so once:
+// it matches record.ErrAbsent, so the ABI hands the guest its absent value,
+// without appending that error's own text ("absent").
+type absentError struct{ msg string }
+
+func (e *absentError) Error() string        { return e.msg }
+func (e *absentError) Is(target error) bool { return target == record.ErrAbsent }
+
+func absent(format string, args ...any) error {
+	return &absentError{msg: fmt.Sprintf(format, args...)}
+}
+
 func absentErr(what, field string) error {
-	return fmt.Errorf("the record has no %s (metadata field %q is not set): %w", what, field, record.ErrAbsent)
+	return absent("the record has no %s (metadata field %q is not set)", what, field)
 }
 
 // pending returns what the guest wrote earlier in this call.
 func (p *pendingPart) pending(what string) ([]byte, error) {
 	if p.removed {
-		return nil, fmt.Errorf("the record has no %s (removed earlier in this call): %w", what, record.ErrAbsent)
+		return nil, absent("the record has no %s (removed earlier in this call)", what)
 	}
 	return p.guest, nil
 }
@@ -122,8 +134,7 @@ func (r *messageRecord) Value() ([]byte, error) {
 		return r.value.pending("value")
 	}
 	if r.isTombstone() {
-		return nil, fmt.Errorf("the record has no value (it is a tombstone: metadata field %q is true): %w",
-			kafkameta.Tombstone, record.ErrAbsent)
+		return nil, absent("the record has no value (it is a tombstone: metadata field %q is true)", kafkameta.Tombstone)
 	}
 	raw, err := r.msg.AsBytes()
 	if err != nil {
@@ -182,11 +193,11 @@ func (r *messageRecord) Header(name []byte) ([]byte, error) {
 		return p.pending(fmt.Sprintf("header %q", key))
 	}
 	if !r.f.isHeader(key) {
-		return nil, fmt.Errorf("the record has no header %q: %w", key, record.ErrAbsent)
+		return nil, absent("the record has no header %q", key)
 	}
 	v, ok := r.msg.MetaGetMut(key)
 	if !ok {
-		return nil, fmt.Errorf("the record has no header %q: %w", key, record.ErrAbsent)
+		return nil, absent("the record has no header %q", key)
 	}
 	b, err := r.f.headerConv.FromValue(v)
 	if err != nil {
