@@ -142,7 +142,7 @@ func (c *Client) SchemaByID(ctx context.Context, id int) (sr.Schema, error) {
 		}
 		s, err := c.cl.SchemaByID(flightCtx, id)
 		if err != nil {
-			return nil, c.fail(what, err)
+			return nil, c.fail(flightCtx, what, err)
 		}
 		c.byID.Store(id, s)
 		return s, nil
@@ -164,7 +164,7 @@ func (c *Client) SchemaByID(ctx context.Context, id int) (sr.Schema, error) {
 func (c *Client) LatestBySubject(ctx context.Context, subject string) (sr.SubjectSchema, error) {
 	s, err := c.cl.SchemaByVersion(ctx, subject, -1)
 	if err != nil {
-		return sr.SubjectSchema{}, c.fail(fmt.Sprintf("latest version of subject %q", subject), err)
+		return sr.SubjectSchema{}, c.fail(ctx, fmt.Sprintf("latest version of subject %q", subject), err)
 	}
 	return s, nil
 }
@@ -177,7 +177,7 @@ func (c *Client) SubjectVersion(ctx context.Context, subject string, version int
 	}
 	s, err := c.cl.SchemaByVersion(ctx, subject, version)
 	if err != nil {
-		return sr.SubjectSchema{}, c.fail(fmt.Sprintf("subject %q version %d", subject, version), err)
+		return sr.SubjectSchema{}, c.fail(ctx, fmt.Sprintf("subject %q version %d", subject, version), err)
 	}
 	return s, nil
 }
@@ -188,7 +188,7 @@ func (c *Client) SubjectVersion(ctx context.Context, subject string, version int
 func (c *Client) CreateSchema(ctx context.Context, subject string, schema sr.Schema) (sr.SubjectSchema, error) {
 	s, err := c.cl.CreateSchema(ctx, subject, schema)
 	if err != nil {
-		return sr.SubjectSchema{}, c.fail(fmt.Sprintf("registering a schema under subject %q", subject), err)
+		return sr.SubjectSchema{}, c.fail(ctx, fmt.Sprintf("registering a schema under subject %q", subject), err)
 	}
 	return s, nil
 }
@@ -250,7 +250,11 @@ func (e *Error) NotFound() bool { return e.StatusCode == http.StatusNotFound }
 
 // fail turns an error of the sr client into one that says what was asked,
 // of which registry, and what happened.
-func (c *Client) fail(what string, err error) error {
+func (c *Client) fail(ctx context.Context, what string, err error) error {
+	if ctx.Err() != nil {
+		// The caller gave up: that says nothing about the registry.
+		return fmt.Errorf("%s: waiting for schema registry %s: %w", what, c.url, ctx.Err())
+	}
 	var se *signError
 	if errors.As(err, &se) {
 		return fmt.Errorf("%s: authenticating to schema registry %s: %w", what, c.url, se.err)

@@ -259,6 +259,13 @@ func TestSubjectLookupsAndCreate(t *testing.T) {
 	assert.Contains(t, err.Error(), `subject "users-value" version 7: not found in schema registry `)
 	_, err = c.SubjectVersion(ctx, "users-value", 0)
 	require.ErrorContains(t, err, `subject "users-value" version 0: versions start at 1`)
+
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err = c.LatestBySubject(cancelled, "users-value")
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, `latest version of subject "users-value": waiting for schema registry `+reg.URL()+": context canceled", err.Error(),
+		"a caller that gave up is not told the registry is unreachable")
 }
 
 func TestBasicAuthReachesTheRegistry(t *testing.T) {
