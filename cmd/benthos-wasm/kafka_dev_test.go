@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/sr"
 
 	"github.com/benthos-wasm/benthos-wasm/internal/testutil"
 	"github.com/benthos-wasm/benthos-wasm/kafka"
@@ -23,7 +26,7 @@ func TestRunKafkaDevPrintsItsAddressAndStops(t *testing.T) {
 	var out testutil.SyncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- runKafkaDev(ctx, &out, kafka.DevBrokerConfig{Topics: []string{"a", "b"}, Partitions: 2})
+		done <- runKafkaDev(ctx, &out, kafka.DevBrokerConfig{Topics: []string{"a", "b"}, Partitions: 2}, noRegistry)
 	}()
 	require.Eventually(t, func() bool { return strings.Contains(out.String(), "listening on 127.0.0.1:") },
 		10*time.Second, 10*time.Millisecond)
@@ -38,6 +41,24 @@ func TestRunKafkaDevPrintsItsAddressAndStops(t *testing.T) {
 	assert.Contains(t, text, "for development and tests only, NOT for production")
 	assert.Contains(t, text, "topics a, b created")
 	assert.Contains(t, text, "kafka-dev: stopped")
+	assert.NotContains(t, text, "schema registry", "no registry unless asked for")
+}
+
+func TestRunKafkaDevRefusesARegistryPortItCannotHave(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer taken.Close()
+	port := taken.Addr().(*net.TCPAddr).Port
+
+	var out testutil.SyncBuffer
+	err = runKafkaDev(context.Background(), &out, kafka.DevBrokerConfig{}, port)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), fmt.Sprintf("starting the in-memory schema registry on 127.0.0.1:%d: ", port))
+	assert.Contains(t, err.Error(), "address already in use")
+	assert.Empty(t, out.String(), "nothing is announced when the registry cannot start")
+
+	err = runKafkaDev(context.Background(), &out, kafka.DevBrokerConfig{}, -2)
+	require.EqualError(t, err, "schema registry port -2 is not a TCP port (-1: no registry)")
 }
 
 func TestKafkaDevHelpSaysItIsNotForProduction(t *testing.T) {
@@ -45,7 +66,7 @@ func TestKafkaDevHelpSaysItIsNotForProduction(t *testing.T) {
 	require.NoError(t, err, out)
 	assert.Contains(t, out, "development and tests only, not for production")
 	assert.Contains(t, out, "NOT for production")
-	for _, flag := range []string{"--port", "--topics", "--partitions"} {
+	for _, flag := range []string{"--port", "--topics", "--partitions", "--schema-registry-port"} {
 		assert.Contains(t, out, flag)
 	}
 }
@@ -127,4 +148,37 @@ func TestKafkaDevServesTopicsUntilSIGTERM(t *testing.T) {
 	require.True(t, exited, "kafka-dev did not stop on SIGTERM")
 	assert.NoError(t, err, "kafka-dev exits cleanly on SIGTERM")
 	assert.Contains(t, dev.out.String(), "kafka-dev: stopped")
+}
+
+func TestKafkaDevServesASchemaRegistry(t *testing.T) {
+	addr, dev := startKafkaDev(t, "--schema-registry-port", "0")
+	_, rest, ok := strings.Cut(dev.out.String(), "kafka-dev: in-memory schema registry (Confluent REST API) at ")
+	require.True(t, ok, "kafka-dev prints the registry's URL before the broker's address: %s", dev.out.String())
+	url := strings.Fields(rest)[0]
+	require.True(t, strings.HasPrefix(url, "http://127.0.0.1:"), url)
+	assert.NotEqual(t, "http://"+addr, url, "the registry has its own port")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cl, err := sr.NewClient(sr.URLs(url))
+	require.NoError(t, err)
+	const schema = `{"type":"record","name":"Order","fields":[{"name":"id","type":"long"},{"name":"note","type":["null","string"],"default":null}]}`
+	created, err := cl.CreateSchema(ctx, "orders-value", sr.Schema{Schema: schema, Type: sr.TypeAvro})
+	require.NoError(t, err)
+	assert.Equal(t, 1, created.Version)
+
+	got, err := cl.SchemaByID(ctx, created.ID)
+	require.NoError(t, err)
+	assert.JSONEq(t, schema, got.Schema)
+	assert.Equal(t, sr.TypeAvro, got.Type)
+	subjects, err := cl.Subjects(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"orders-value"}, subjects)
+
+	require.NoError(t, dev.cmd.Process.Signal(syscall.SIGTERM))
+	exited, err := dev.wait(10 * time.Second)
+	require.True(t, exited, "kafka-dev did not stop on SIGTERM")
+	assert.NoError(t, err)
+	_, err = cl.SchemaByID(ctx, created.ID)
+	assert.Error(t, err, "the registry stops with kafka-dev")
 }
