@@ -20,7 +20,8 @@ import (
 // work grows with every byte allocated, and a new value for every message
 // was most of what a value round trip cost.
 type byteArena struct {
-	chunk []byte // the chunk being carved: copies are made up to len, cap is free
+	chunk []byte     // the chunk being carved: copies are made up to len, cap is free
+	free  *chunkPool // where chunks come from and go back to: the processor's
 }
 
 const (
@@ -46,7 +47,7 @@ func (a *byteArena) copyOf(b []byte) []byte {
 	start := len(a.chunk)
 	if start+len(b) > cap(a.chunk) {
 		// The rest of the old chunk is left to the copies that hold it.
-		a.chunk, start = newChunk(), 0
+		a.chunk, start = a.free.newChunk(), 0
 	}
 	end := start + len(b)
 	a.chunk = append(a.chunk, b...)
@@ -57,14 +58,23 @@ func (a *byteArena) copyOf(b []byte) []byte {
 // recycles it is set on the allocation itself.
 type chunk = [arenaChunk]byte
 
-// freeChunks holds chunks that no message holds any more. A sync.Pool, so
-// that chunks left unused through two garbage collections (after a burst)
-// are freed.
-var freeChunks sync.Pool
+// chunkPool holds chunks that no message holds any more, one per processor
+// (in its recordFields). A sync.Pool, so that chunks left unused through
+// two garbage collections (after a burst) are freed.
+type chunkPool struct {
+	free    sync.Pool
+	recycle func(*chunk) // the finalizer of its chunks, made once: a method value would allocate per chunk
+}
+
+func newChunkPool() *chunkPool {
+	p := &chunkPool{}
+	p.recycle = func(c *chunk) { p.free.Put(c) }
+	return p
+}
 
 // newChunk returns an empty chunk: a free one if there is one (its old
 // bytes are never shown: copies expose only what they were written), else a
-// new one. Either way the chunk goes back to freeChunks once it becomes
+// new one. Either way the chunk goes back to the pool once it becomes
 // unreachable, that is once no message, record or anything else holds a
 // slice of it: the garbage collector then runs recycleChunk instead of
 // freeing it. A finalizer, not runtime.AddCleanup, because only a finalizer
@@ -72,15 +82,12 @@ var freeChunks sync.Pool
 // record orders every earlier access to the chunk before its reuse (the
 // race detector treats the finalizer goroutine as synchronised with every
 // goroutine).
-func newChunk() []byte {
-	c, _ := freeChunks.Get().(*chunk)
+func (p *chunkPool) newChunk() []byte {
+	c, _ := p.free.Get().(*chunk)
 	if c == nil {
 		c = new(chunk)
 	}
-	runtime.SetFinalizer(c, recycleChunk)
+	runtime.SetFinalizer(c, p.recycle)
 	return c[:0]
 }
 
-// recycleChunk is the finalizer of a chunk: it runs, on the finalizer
-// goroutine, once nothing holds the chunk any more.
-func recycleChunk(c *chunk) { freeChunks.Put(c) }

@@ -12,7 +12,7 @@ import (
 )
 
 func TestArenaCopiesAreExactAndIndependent(t *testing.T) {
-	var a byteArena
+	a := byteArena{free: newChunkPool()}
 	var copies [][]byte
 	var wants [][]byte
 	// Sizes that fill a chunk exactly, cross into the next one, are empty,
@@ -44,7 +44,7 @@ func TestArenaCopiesAreExactAndIndependent(t *testing.T) {
 }
 
 func TestArenaCarvesCopiesFromSharedChunks(t *testing.T) {
-	var a byteArena
+	a := byteArena{free: newChunkPool()}
 	value := make([]byte, 1024)
 	allocs := testing.AllocsPerRun(10, func() {
 		for range arenaChunk / len(value) {
@@ -58,15 +58,16 @@ func TestArenaCarvesCopiesFromSharedChunks(t *testing.T) {
 // drops a quarter of what is put in a sync.Pool, so this tries a few chunks.
 func TestChunksAreReusedOnceNothingHoldsThem(t *testing.T) {
 	// addressOfNewChunk returns where a new chunk is and drops it.
+	pool := newChunkPool()
 	addressOfNewChunk := func() uintptr {
-		c := newChunk()
+		c := pool.newChunk()
 		return uintptr(unsafe.Pointer(unsafe.SliceData(c[:1])))
 	}
 	for range 20 {
 		addr := addressOfNewChunk()
 		for deadline := time.Now().Add(time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 			runtime.GC() // finds the chunk unreachable; its finalizer runs soon after
-			for x := freeChunks.Get(); x != nil; x = freeChunks.Get() {
+			for x := pool.free.Get(); x != nil; x = pool.free.Get() {
 				if uintptr(unsafe.Pointer(x.(*chunk))) == addr {
 					return
 				}
@@ -79,7 +80,7 @@ func TestChunksAreReusedOnceNothingHoldsThem(t *testing.T) {
 // A copy keeps its chunk from reuse: however many chunks are carved,
 // dropped and collected meanwhile, its bytes stay as they were written.
 func TestAChunkIsNotReusedWhileACopyIsHeld(t *testing.T) {
-	var a byteArena
+	a := byteArena{free: newChunkPool()}
 	want := bytes.Repeat([]byte("held"), 250)
 	held := a.copyOf(want)
 	for i := range 40 {

@@ -15,6 +15,9 @@ type recordFields struct {
 	keyConv       codec.Converter
 	valueConv     codec.Converter
 	headerConv    codec.Converter
+	// chunks recycles the memory of the values guests set, for this
+	// processor's records (see byteArena).
+	chunks *chunkPool
 	// reserved holds the metadata fields that stand for record parts or Kafka
 	// bookkeeping; every other metadata field is a header.
 	reserved map[string]string
@@ -30,6 +33,7 @@ func newRecordFields(names metadataNames, keyConv, valueConv, headerConv codec.C
 		keyMeta: names.key, topicMeta: names.topic,
 		partitionMeta: names.partition, timestampMeta: names.timestamp,
 		keyConv: keyConv, valueConv: valueConv, headerConv: headerConv,
+		chunks: newChunkPool(),
 		reserved: map[string]string{},
 	}
 	for _, name := range kafkameta.Bookkeeping() {

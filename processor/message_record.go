@@ -44,7 +44,7 @@ type messageRecord struct {
 }
 
 func newMessageRecord(f *recordFields) *messageRecord {
-	return &messageRecord{f: f, arena: &byteArena{}, headers: map[string]pendingPart{}}
+	return &messageRecord{f: f, arena: &byteArena{free: f.chunks}, headers: map[string]pendingPart{}}
 }
 
 // reset points the record at msg, forgetting every pending write.
