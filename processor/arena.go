@@ -90,4 +90,3 @@ func (p *chunkPool) newChunk() []byte {
 	runtime.SetFinalizer(c, p.recycle)
 	return c[:0]
 }
-

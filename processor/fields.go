@@ -33,7 +33,7 @@ func newRecordFields(names metadataNames, keyConv, valueConv, headerConv codec.C
 		keyMeta: names.key, topicMeta: names.topic,
 		partitionMeta: names.partition, timestampMeta: names.timestamp,
 		keyConv: keyConv, valueConv: valueConv, headerConv: headerConv,
-		chunks: newChunkPool(),
+		chunks:   newChunkPool(),
 		reserved: map[string]string{},
 	}
 	for _, name := range kafkameta.Bookkeeping() {
