@@ -2,6 +2,7 @@ package hostabi
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -44,3 +45,29 @@ func NewSignature(params []ValueType, results ...ValueType) Signature {
 
 // Types lists value types, for NewSignature's params.
 func Types(ts ...ValueType) []ValueType { return ts }
+
+// ImportTable is the functions an ABI's host module provides, by name.
+type ImportTable struct {
+	Module string
+	Funcs  map[string]Signature
+}
+
+// Provides reports whether the host provides module.name to a module of
+// the ABI: a function of its host module, or WASI.
+func (t ImportTable) Provides(module, name string) bool {
+	if module == WASIModule {
+		return true
+	}
+	_, ok := t.Funcs[name]
+	return module == t.Module && ok
+}
+
+// Names lists the host module's functions, sorted, for errors.
+func (t ImportTable) Names() string {
+	names := make([]string, 0, len(t.Funcs))
+	for name := range t.Funcs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}

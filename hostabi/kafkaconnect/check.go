@@ -2,7 +2,6 @@ package kafkaconnect
 
 import (
 	"errors"
-	"sort"
 	"strings"
 
 	"github.com/benthos-wasm/benthos-wasm/hostabi"
@@ -45,7 +44,7 @@ func Check(d hostabi.Description, function string) (Shape, []Problem) {
 		case imp.Module == HostModule:
 			want, ok := hostSignatures[imp.Name]
 			if !ok {
-				add("import", full, "import %s is not a host function (expected one of %s)", full, hostFunctionNames())
+				add("import", full, "import %s is not a host function (expected one of %s)", full, imports.Names())
 			} else if !want.Equal(imp.Signature) {
 				add("import", full, "import %s has type %s, expected %s", full, imp.Signature, want)
 			}
@@ -96,21 +95,9 @@ func alternatives(sigs []hostabi.Signature) string {
 	return strings.Join(parts, " or ")
 }
 
-func hostFunctionNames() string {
-	names := make([]string, 0, len(hostSignatures))
-	for name := range hostSignatures {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return strings.Join(names, ", ")
-}
-
 // Provides reports whether the host provides the function module.name to
 // modules of this ABI.
-func Provides(module, name string) bool {
-	if module == hostabi.WASIModule {
-		return true
-	}
-	_, ok := hostSignatures[name]
-	return module == HostModule && ok
-}
+func Provides(module, name string) bool { return imports.Provides(module, name) }
+
+// imports is the ABI's host module, for checks and reports.
+var imports = hostabi.ImportTable{Module: HostModule, Funcs: hostSignatures}

@@ -1,9 +1,6 @@
 package transform
 
 import (
-	"sort"
-	"strings"
-
 	"github.com/benthos-wasm/benthos-wasm/hostabi"
 )
 
@@ -28,7 +25,7 @@ func Check(d hostabi.Description) []Problem {
 		case imp.Module == HostModule:
 			want, ok := importSignatures[imp.Name]
 			if !ok {
-				add("import", full, "import %s is not a function of the %s (expected one of %s)", full, ABIName, importNames())
+				add("import", full, "import %s is not a function of the %s (expected one of %s)", full, ABIName, imports.Names())
 			} else if !want.Equal(imp.Signature) {
 				add("import", full, "import %s has type %s, expected %s", full, imp.Signature, want)
 			}
@@ -51,21 +48,9 @@ func Check(d hostabi.Description) []Problem {
 	return problems
 }
 
-func importNames() string {
-	names := make([]string, 0, len(importSignatures))
-	for name := range importSignatures {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return strings.Join(names, ", ")
-}
-
 // Provides reports whether the host provides the function module.name to
 // modules of this ABI.
-func Provides(module, name string) bool {
-	if module == hostabi.WASIModule {
-		return true
-	}
-	_, ok := importSignatures[name]
-	return module == HostModule && ok
-}
+func Provides(module, name string) bool { return imports.Provides(module, name) }
+
+// imports is the ABI's host module, for checks and reports.
+var imports = hostabi.ImportTable{Module: HostModule, Funcs: importSignatures}
