@@ -2,22 +2,13 @@ package schemaregistry
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
-	"encoding/pem"
 	"errors"
 	"fmt"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -320,32 +311,8 @@ func TestAFailureToSignIsNotAnUnreachableRegistry(t *testing.T) {
 	assert.Zero(t, c.Requests(), "nothing was sent")
 }
 
-// testCA makes a self-signed certificate authority that is also the
-// certificate of 127.0.0.1, and writes its PEM to a file for root_cas_file.
-func testCA(t *testing.T) (tls.Certificate, string) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "schemaregistry test CA"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		IPAddresses:           []net.IP{net.ParseIP("127.0.0.1")},
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	require.NoError(t, err)
-	path := filepath.Join(t.TempDir(), "ca.pem")
-	require.NoError(t, os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600))
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, path
-}
-
 func TestTLSWithTheRegistrysCA(t *testing.T) {
-	cert, caFile := testCA(t)
+	cert, caFile := testutil.SelfSignedCert(t, "schemaregistry test CA")
 	reg := srfake.NewRegistry()
 	reg.SeedSchema("users-value", 1, 1, userSchema)
 	srv := httptest.NewUnstartedServer(reg.Handler())

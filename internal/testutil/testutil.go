@@ -1,6 +1,6 @@
 // Package testutil holds helpers that tests of several packages share:
 // comparing JSON texts as values, a buffer safe for concurrent writers, and
-// a free loopback port.
+// a free loopback port, a self-signed certificate for TLS servers.
 package testutil
 
 import (
