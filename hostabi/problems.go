@@ -71,3 +71,35 @@ func (t ImportTable) Names() string {
 	sort.Strings(names)
 	return strings.Join(names, ", ")
 }
+
+// CheckImports adds to problems every import of d the ABI does not provide:
+// a memory (guests define their own), a function the host module lacks
+// ("import m.f is <unknown> (expected one of ...)") or has with another
+// type, and imports from any module but the host module, WASI and skip,
+// grouped by module. The caller words the imports from skip itself.
+func (t ImportTable) CheckImports(d Description, problems *Problems, unknown string, skip ...string) {
+	for _, imp := range d.Imports {
+		full := imp.Module + "." + imp.Name
+		switch {
+		case imp.Kind == KindMemory:
+			problems.Add("import", full, "import %s is a memory: the guest must define and export its own memory", full)
+		case imp.Module == t.Module:
+			want, ok := t.Funcs[imp.Name]
+			if !ok {
+				problems.Add("import", full, "import %s is %s (expected one of %s)", full, unknown, t.Names())
+			} else if !want.Equal(imp.Signature) {
+				problems.Add("import", full, "import %s has type %s, expected %s", full, imp.Signature, want)
+			}
+		}
+	}
+	for _, p := range d.ForeignImports([]string{t.Module, WASIModule}, skip...) {
+		problems.Add("import", "", "%s", p)
+	}
+}
+
+// CheckMemoryExport adds a problem unless d exports a memory called name.
+func CheckMemoryExport(d Description, name string, problems *Problems) {
+	if mem, ok := d.Export(name); !ok || mem.Kind != KindMemory {
+		problems.Add("export", name, "export %q (memory) is missing", name)
+	}
+}

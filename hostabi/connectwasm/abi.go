@@ -95,27 +95,8 @@ func Check(d hostabi.Description, function string) (Shape, []Problem) {
 	var shape Shape
 	var problems hostabi.Problems
 	add := problems.Add
-	for _, imp := range d.Imports {
-		full := imp.Module + "." + imp.Name
-		switch {
-		case imp.Kind == hostabi.KindMemory:
-			add("import", full, "import %s is a memory: the guest must define and export its own memory", full)
-		case imp.Module == hostabi.WASIModule:
-		case imp.Module == HostModule:
-			want, ok := importSignatures[imp.Name]
-			if !ok {
-				add("import", full, "import %s is not a function of the %s (expected one of %s)", full, ABIName, imports.Names())
-			} else if !want.Equal(imp.Signature) {
-				add("import", full, "import %s has type %s, expected %s", full, imp.Signature, want)
-			}
-		}
-	}
-	for _, p := range d.ForeignImports([]string{HostModule, hostabi.WASIModule}) {
-		add("import", "", "%s", p)
-	}
-	if mem, ok := d.Export(ExportMemory); !ok || mem.Kind != hostabi.KindMemory {
-		add("export", ExportMemory, "export %q (memory) is missing", ExportMemory)
-	}
+	imports.CheckImports(d, &problems, "not a function of the "+ABIName)
+	hostabi.CheckMemoryExport(d, ExportMemory, &problems)
 	if function != "" {
 		if f, ok := d.Export(function); !ok || f.Kind != hostabi.KindFunction {
 			add("export", function, "export %s is missing (expected a function %s)", function, functionSig)

@@ -34,28 +34,9 @@ func Check(d hostabi.Description, function string) (Shape, []Problem) {
 	var problems hostabi.Problems
 	add := problems.Add
 
-	for _, imp := range d.Imports {
-		full := imp.Module + "." + imp.Name
-		switch {
-		case imp.Kind == hostabi.KindMemory:
-			add("import", full, "import %s is a memory: the guest must define and export its own memory", full)
-		case imp.Module == hostabi.WASIModule:
-			shape.UsesWASI = true
-		case imp.Module == HostModule:
-			want, ok := hostSignatures[imp.Name]
-			if !ok {
-				add("import", full, "import %s is not a host function (expected one of %s)", full, imports.Names())
-			} else if !want.Equal(imp.Signature) {
-				add("import", full, "import %s has type %s, expected %s", full, imp.Signature, want)
-			}
-		}
-	}
-	for _, p := range d.ForeignImports([]string{HostModule, hostabi.WASIModule}) {
-		add("import", "", "%s", p)
-	}
-	if mem, ok := d.Export(ExportMemory); !ok || mem.Kind != hostabi.KindMemory {
-		add("export", ExportMemory, "export %q (memory) is missing", ExportMemory)
-	}
+	shape.UsesWASI = d.ImportsModule(hostabi.WASIModule)
+	imports.CheckImports(d, &problems, "not a host function")
+	hostabi.CheckMemoryExport(d, ExportMemory, &problems)
 
 	expect := func(name string, want ...hostabi.Signature) (ok bool, index int) {
 		def, found := d.Export(name)

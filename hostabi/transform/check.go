@@ -16,29 +16,14 @@ type MismatchError = hostabi.MismatchError
 func Check(d hostabi.Description) []Problem {
 	var problems hostabi.Problems
 	add := problems.Add
+	imports.CheckImports(d, &problems, "not a function of the "+ABIName, SchemaRegistryModule)
 	for _, imp := range d.Imports {
-		full := imp.Module + "." + imp.Name
-		switch {
-		case imp.Kind == hostabi.KindMemory:
-			add("import", full, "import %s is a memory: the guest must define and export its own memory", full)
-		case imp.Module == hostabi.WASIModule:
-		case imp.Module == HostModule:
-			want, ok := importSignatures[imp.Name]
-			if !ok {
-				add("import", full, "import %s is not a function of the %s (expected one of %s)", full, ABIName, imports.Names())
-			} else if !want.Equal(imp.Signature) {
-				add("import", full, "import %s has type %s, expected %s", full, imp.Signature, want)
-			}
-		case imp.Module == SchemaRegistryModule:
+		if imp.Module == SchemaRegistryModule {
+			full := imp.Module + "." + imp.Name
 			add("import", full, "import %s is from Redpanda's schema registry module, which this host does not provide yet", full)
 		}
 	}
-	for _, p := range d.ForeignImports([]string{HostModule, hostabi.WASIModule}, SchemaRegistryModule) {
-		add("import", "", "%s", p)
-	}
-	if mem, ok := d.Export(ExportMemory); !ok || mem.Kind != hostabi.KindMemory {
-		add("export", ExportMemory, "export %q (memory) is missing", ExportMemory)
-	}
+	hostabi.CheckMemoryExport(d, ExportMemory, &problems)
 	want := sig(nil)
 	if start, ok := d.Export(ExportStart); !ok || start.Kind != hostabi.KindFunction {
 		add("export", ExportStart, "export %s is missing (expected a function %s: a transform is a WASI command whose main runs the SDK's loop)", ExportStart, want)
