@@ -75,9 +75,13 @@ var kafkaConnectAliases = map[string]string{
 	"org.apache.kafka.connect.converters.ByteArrayConverter": BytesName,
 	"org.apache.kafka.connect.storage.StringConverter":       StringName,
 	"org.apache.kafka.connect.json.JsonConverter":            JSONName,
+	"io.confluent.connect.avro.AvroConverter":                AvroName,
+	"io.confluent.connect.protobuf.ProtobufConverter":        ProtobufName,
+	"io.confluent.connect.json.JsonSchemaConverter":          JSONSchemaName,
 }
 
-// Lookup returns the converter with the given name or Kafka Connect class name.
+// Lookup returns the plain converter (bytes, string or json) with the given
+// name or Kafka Connect class name. New makes the schema-aware ones too.
 func Lookup(name string) (Converter, error) {
 	canonical := name
 	if alias, ok := kafkaConnectAliases[name]; ok {
@@ -91,15 +95,26 @@ func Lookup(name string) (Converter, error) {
 	case JSONName:
 		return JSON{}, nil
 	}
+	if IsSchemaAware(canonical) {
+		return nil, fmt.Errorf("converter %s is schema-aware: make it with New", name)
+	}
 	return nil, fmt.Errorf("unknown converter %q: expected one of %s", name, strings.Join(Names(), ", "))
 }
 
 // Names lists every accepted converter name, the Kafka Connect aliases included.
 func Names() []string {
 	names := []string{BytesName, StringName, JSONName}
+	schemaNames := make([]string, 0, len(schemaBuilders))
+	for name := range schemaBuilders {
+		schemaNames = append(schemaNames, name)
+	}
+	sort.Strings(schemaNames)
+	names = append(names, schemaNames...)
 	aliases := make([]string, 0, len(kafkaConnectAliases))
-	for alias := range kafkaConnectAliases {
-		aliases = append(aliases, alias)
+	for alias, name := range kafkaConnectAliases {
+		if _, ok := schemaBuilders[name]; ok || !IsSchemaAware(name) {
+			aliases = append(aliases, alias)
+		}
 	}
 	sort.Strings(aliases)
 	return append(names, aliases...)

@@ -14,6 +14,7 @@ import (
 	"github.com/benthos-wasm/benthos-wasm/codec"
 	"github.com/benthos-wasm/benthos-wasm/hostabi"
 	"github.com/benthos-wasm/benthos-wasm/hostabi/abi"
+	"github.com/benthos-wasm/benthos-wasm/schemaregistry"
 )
 
 // config is a wasm_smt config with every field parsed and checked, so the
@@ -26,8 +27,9 @@ type config struct {
 	inputTopic   string
 	outputTopics []string
 	environment  map[string]string
-	check        *bloblang.Executor // nil: the function runs on every message
-	fields       *recordFields      // converters and metadata field names
+	check        *bloblang.Executor     // nil: the function runs on every message
+	fields       *recordFields          // converters and metadata field names
+	registry     *schemaregistry.Client // nil: no schema_registry field
 	params       map[string]string
 	limits       hostabi.Limits
 	maxInstances int // at least 1: 0 in the config is resolved to the number of CPUs
@@ -77,7 +79,12 @@ func parseConfig(conf *service.ParsedConfig) (*config, error) {
 			return nil, err
 		}
 	}
-	if c.fields, err = parseRecordFields(conf); err != nil {
+	if conf.Contains(fieldSchemaRegistry) {
+		if c.registry, err = schemaregistry.FromParsed(conf.Namespace(fieldSchemaRegistry)); err != nil {
+			return nil, fmt.Errorf("field %s: %w", fieldSchemaRegistry, err)
+		}
+	}
+	if c.fields, err = parseRecordFields(conf, c.registry); err != nil {
 		return nil, err
 	}
 	if c.params, err = conf.FieldStringMap(fieldParams); err != nil {
@@ -109,15 +116,31 @@ func parseConfig(conf *service.ParsedConfig) (*config, error) {
 
 // parseRecordFields reads the converters and the metadata field of each
 // record part; two parts in one field would overwrite each other.
-func parseRecordFields(conf *service.ParsedConfig) (*recordFields, error) {
+func parseRecordFields(conf *service.ParsedConfig, registry *schemaregistry.Client) (*recordFields, error) {
 	convs := make([]codec.Converter, 3)
-	for i, name := range []string{fieldKeyConverter, fieldValueConverter, fieldHeaderConverter} {
-		s, err := conf.FieldString(name)
+	for i, part := range []struct{ field, subjectField, name string }{
+		{fieldKeyConverter, fieldKeySubject, "key"},
+		{fieldValueConverter, fieldValueSubject, "value"},
+		{fieldHeaderConverter, "", "headers"},
+	} {
+		s, err := conf.FieldString(part.field)
 		if err != nil {
 			return nil, err
 		}
-		if convs[i], err = codec.Lookup(s); err != nil {
-			return nil, fmt.Errorf("field %s: %w", name, err)
+		opts := codec.SchemaOptions{Registry: registry, Part: part.name}
+		if part.subjectField != "" {
+			if opts.Subject, err = conf.FieldString(part.subjectField); err != nil {
+				return nil, err
+			}
+			if opts.Subject != "" && !codec.NeedsRegistry(s) {
+				return nil, fmt.Errorf("field %s: a schema subject needs a schema-aware %s, and %s is %q", part.subjectField, part.field, part.field, s)
+			}
+		}
+		if codec.NeedsRegistry(s) && registry == nil {
+			return nil, fmt.Errorf("field %s: converter %s reads schemas from a schema registry: set %s.url", part.field, s, fieldSchemaRegistry)
+		}
+		if convs[i], err = codec.New(s, opts); err != nil {
+			return nil, fmt.Errorf("field %s: %w", part.field, err)
 		}
 	}
 	var names metadataNames

@@ -27,7 +27,7 @@ func TestStartUpErrorsNameTheModuleAndWhatWasExpected(t *testing.T) {
 			"export alloc is missing"},
 		{"unknown import", fmt.Sprintf("module_path: %s\nfunction: f", modulePath("bad_import.wasm")),
 			"import env.launch_missiles is not a host function"},
-		{"bad converter", fmt.Sprintf("module_path: %s\nfunction: to_upper\nkey_converter: avro", modulePath("rust.wasm")),
+		{"bad converter", fmt.Sprintf("module_path: %s\nfunction: to_upper\nkey_converter: avrox", modulePath("rust.wasm")),
 			`field key_converter: unknown converter "avro"`},
 		{"same key and topic field", fmt.Sprintf("module_path: %s\nfunction: to_upper\nkey_metadata: k\ntopic_metadata: k", modulePath("rust.wasm")),
 			`fields key_metadata and topic_metadata both name metadata field "k"`},

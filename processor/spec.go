@@ -11,6 +11,7 @@ import (
 	"github.com/benthos-wasm/benthos-wasm/hostabi/abi"
 	"github.com/benthos-wasm/benthos-wasm/hostabi/transform"
 	"github.com/benthos-wasm/benthos-wasm/kafkameta"
+	"github.com/benthos-wasm/benthos-wasm/schemaregistry"
 )
 
 // Field names of the wasm_smt config.
@@ -25,6 +26,9 @@ const (
 	fieldKeyConverter    = "key_converter"
 	fieldValueConverter  = "value_converter"
 	fieldHeaderConverter = "header_converter"
+	fieldSchemaRegistry  = "schema_registry"
+	fieldKeySubject      = "key_schema_subject"
+	fieldValueSubject    = "value_schema_subject"
 	fieldKeyMetadata     = "key_metadata"
 	fieldTopicMetadata   = "topic_metadata"
 	fieldPartitionMeta   = "partition_metadata"
@@ -61,6 +65,17 @@ func converterField(name, part string) *service.ConfigField {
 		LintRule(fmt.Sprintf(`let options = [%s]
 root = if !$options.contains(this) { [ "%s: value %%q is not a converter, expected one of %s".format(this) ] }`,
 			strings.Join(quoted, ", "), name, strings.Join(codec.Names(), ", ")))
+}
+
+// subjectField names the subject whose latest schema encodes what a guest
+// writes to a part, in place of the part's own schema.
+func subjectField(name, part string) *service.ConfigField {
+	return service.NewStringField(name).
+		Description("With a schema-aware " + part + " converter (`avro`, `protobuf`, `json_schema`): the subject whose latest schema encodes what the guest writes to the " + part + ", " +
+			"in place of the schema the record came with. It is how a guest changes the schema: register the new version under the subject, set this field, and records leave with the new schema id. " +
+			"It also lets a guest set a " + part + " on a record that had none. The latest version is looked up once, when first needed, and kept until the pipeline restarts or the module is reloaded. " +
+			"Empty (the default): what the guest writes is encoded with the schema the record came with, under the same id.").
+		Default("").Advanced()
 }
 
 func wasmSMTSpec() *service.ConfigSpec {
@@ -130,6 +145,9 @@ that record, with every ABI.`).
 		Field(converterField(fieldKeyConverter, "key")).
 		Field(converterField(fieldValueConverter, "value")).
 		Field(converterField(fieldHeaderConverter, "headers")).
+		Field(schemaregistry.ConfigField(fieldSchemaRegistry)).
+		Field(subjectField(fieldKeySubject, "key")).
+		Field(subjectField(fieldValueSubject, "value")).
 		Field(service.NewStringField(fieldKeyMetadata).
 			Description("The metadata field that holds the record key.").
 			Default("kafka_key").Advanced()).

@@ -182,6 +182,20 @@ func (c *Client) SubjectVersion(ctx context.Context, subject string, version int
 	return s, nil
 }
 
+// SubjectVersion is one subject and version that use a schema.
+type SubjectVersion = sr.SubjectVersion
+
+// UsesOf returns the subjects and versions that use the schema with id, so
+// errors can name a schema the way people know it. It is not cached: it is
+// for error paths.
+func (c *Client) UsesOf(ctx context.Context, id int) ([]SubjectVersion, error) {
+	uses, err := c.cl.SchemaVersionsByID(ctx, id)
+	if err != nil {
+		return nil, c.fail(ctx, fmt.Sprintf("subjects of schema id %d", id), err)
+	}
+	return uses, nil
+}
+
 // CreateSchema registers schema under subject (or finds it, when the
 // subject already has it) and returns its id and version. It takes two
 // requests: one to register, one to read the id's subjects and versions.

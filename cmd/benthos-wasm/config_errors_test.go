@@ -19,7 +19,7 @@ func TestEveryBadFieldIsNamed(t *testing.T) {
 		{"module_path", "./nowhere.wasm"},
 		{"function", "{a: 1}"},
 		{"function", "not_exported"},
-		{"key_converter", "avro"},
+		{"key_converter", "avrox"},
 		{"value_converter", "5"},
 		{"header_converter", "[]"},
 		{"key_metadata", "[k]"},
