@@ -41,6 +41,10 @@ func (p *wasmSMT) ProcessBatch(ctx context.Context, batch service.MessageBatch) 
 			out.keep(i)
 			continue
 		}
+		if !p.schemasReady(ctx, msg, &counts) {
+			out.keep(i)
+			continue
+		}
 		callErr := p.run(ctx, w, msg, &counts)
 		if callErr == nil {
 			out.commit(i, w.rec)
@@ -92,6 +96,20 @@ func (p *wasmSMT) call(ctx context.Context, w *worker) error {
 	err := g.call(ctx, w.rec)
 	p.metrics.latency.Timing(time.Since(start).Nanoseconds(), p.metrics.labels...)
 	return err
+}
+
+// schemasReady gets the schemas of msg's parts (see recordFields.prepare).
+// A message whose schemas cannot be had is flagged with the error, counted,
+// and not handed to the guest.
+func (p *wasmSMT) schemasReady(ctx context.Context, msg *service.Message, counts *batchCounts) bool {
+	err := p.cfg.fields.prepare(ctx, msg)
+	if err == nil {
+		return true
+	}
+	msg.SetError(fmt.Errorf("wasm_smt: %w", err))
+	counts.failed(kindSchema)
+	p.log.Debugf("record not handed to the guest: %v", err)
+	return false
 }
 
 // errNoInstance marks the messages of a batch left without an instance.
