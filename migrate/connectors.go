@@ -53,12 +53,12 @@ func (t *translator) connectorIO() (input, output *yaml.Node, inputProcs []*yaml
 		path := t.c.str("file", "")
 		if path == "" {
 			output = component("stdout", newObj().set("codec", str("lines"), "").node,
-				"FileStreamSinkConnector without file writes each record value to standard output.")
+				"FileStreamSinkConnector without file writes each record value to standard output."+t.outputNote("value"))
 		} else {
 			output = component("file", newObj().
 				set("path", str(path), "").
 				set("codec", str("lines"), "").node,
-				"FileStreamSinkConnector: each record value on its own line, appended to file.")
+				"FileStreamSinkConnector: each record value on its own line, appended to file."+t.outputNote("value"))
 		}
 		return input, output, nil, err
 	case t.class == fileSourceClass:
@@ -81,19 +81,23 @@ func (t *translator) connectorIO() (input, output *yaml.Node, inputProcs []*yaml
 		}
 		inputProcs = append(inputProcs, sourceRecord(fmt.Sprintf("meta kafka_topic = %s", bloblangString(topic)),
 			"A source record: no headers (the input's own metadata is dropped), topic "+topic+"."))
-		return input, t.kafkaOutput(), inputProcs, nil
+		output = t.kafkaOutput()
+		output.Content[0].HeadComment = commentText(strings.TrimPrefix(t.outputNote("value"), "\n"))
+		return input, output, inputProcs, nil
 	case t.sink:
 		input, err = t.kafkaInput()
 		output = component("stdout", newObj().set("codec", str("lines"), "").node,
 			fmt.Sprintf("TODO: %s is not translated: replace this placeholder with the output\n"+
-				"that writes to its system (see its settings in the list at the top).", t.class))
+				"that writes to its system (see its settings in the list at the top).", t.class)+t.outputNote("key", "value"))
 		return input, output, nil, err
 	default:
 		input = component("stdin", newObj().set("scanner", newObj().set("lines", emptyObj(), "").node, "").node,
 			fmt.Sprintf("TODO: %s is not translated: replace this placeholder with the input\n"+
 				"that reads its system (see its settings in the list at the top), and set each\n"+
 				"message's kafka_topic (and kafka_key) as the connector would.", t.class))
-		return input, t.kafkaOutput(), nil, nil
+		output = t.kafkaOutput()
+		output.Content[0].HeadComment = commentText(strings.TrimPrefix(t.outputNote("key", "value"), "\n"))
+		return input, output, nil, nil
 	}
 }
 

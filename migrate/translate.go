@@ -8,7 +8,6 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/benthos-wasm/benthos-wasm/codec"
 )
 
 // Omission is a part of the connector configuration the translation did not
@@ -37,6 +36,10 @@ type translator struct {
 	class     string
 	sink      bool
 	omissions []Omission
+
+	conv     map[string]*partConverter // the connector's converters: key, value
+	registry *registryConf             // the schema_registry of every wasm_smt, nil for none
+	reads    map[string]bool           // the record parts the transforms chain reads: key, value
 }
 
 // omit records something not translated.
@@ -66,7 +69,7 @@ type step struct {
 // means the configuration is invalid (Kafka Connect would refuse it too);
 // what is valid but not translatable is in Result.Omissions.
 func Translate(c *Connector) (*Result, error) {
-	t := &translator{c: c}
+	t := &translator{c: c, reads: map[string]bool{}}
 	t.class = canonicalConnector(normalizeClass(c.str("connector.class", "")))
 	if t.class == "" {
 		return nil, errors.New("connector.class is missing")
@@ -79,7 +82,9 @@ func Translate(c *Connector) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	t.converters()
+	if err := t.converters(); err != nil {
+		return nil, err
+	}
 	steps, err := t.transforms()
 	if err != nil {
 		return nil, err
@@ -95,8 +100,11 @@ func Translate(c *Connector) (*Result, error) {
 	}
 	doc := newObj().set("input", input, "")
 	if procs := renderSteps(steps); procs != nil {
-		doc.set("pipeline", newObj().set("processors", procs, "").node,
-			"The transforms chain ("+strings.Join(c.list("transforms"), ", ")+"), in order.")
+		comment := "The transforms chain (" + strings.Join(c.list("transforms"), ", ") + "), in order."
+		if note := t.workerNote(t.reads); note != "" {
+			comment += "\n" + note
+		}
+		doc.set("pipeline", newObj().set("processors", procs, "").node, comment)
 	}
 	doc.set("output", output, outputComment)
 	out, err := render(doc.node, t.head())
@@ -175,6 +183,7 @@ func (t *translator) transform(alias, prefix, class string) (step, error) {
 	s := step{cond: cond}
 	var comment string
 	if class == wasmTransformerClass {
+		t.reads["key"], t.reads["value"] = true, true
 		fields, c, err := t.wasmSMT(prefix)
 		if err != nil {
 			return step{}, t.c.invalidf(prefix+"type", "%v", err)
@@ -188,6 +197,17 @@ func (t *translator) transform(alias, prefix, class string) (step, error) {
 				t.c.get(k)
 			}
 			return todo("SMT class " + class + " has no translation"), nil
+		}
+		for _, p := range partsOf(class) {
+			t.reads[p] = true
+		}
+		if pc := t.schemaPartOf(class); pc != nil {
+			reason := fmt.Sprintf("%s reads the %s as JSON, but the %s is %s here (%s %s), which a mapping cannot read", simpleName(class), pc.part, pc.part, pc.wire(), pc.prop, simpleName(pc.class))
+			t.omit(prefix+"type", "%s: not translated (a noop stands in its place); a wasm_smt guest sees the %s decoded", reason, pc.part)
+			for _, k := range t.c.withPrefix(prefix) {
+				t.c.get(k)
+			}
+			return todo(reason), nil
 		}
 		mapping, c, err := smt(t, prefix, p)
 		var untranslatable errUntranslatable
@@ -235,42 +255,6 @@ func renderSteps(steps []step) *yaml.Node {
 	try := component("try", seq(procs...), "")
 	try.HeadComment = commentText("try: a record a transform fails on skips the rest of the chain, as in Kafka Connect.")
 	return seq(try)
-}
-
-// simpleHeaderConverter is Kafka Connect's default header converter, which
-// has no wasm_smt converter of its own but keeps headers as the pipeline
-// reads them. The other converter classes are codec's Kafka Connect aliases.
-const simpleHeaderConverter = "org.apache.kafka.connect.storage.SimpleHeaderConverter"
-
-// converters checks the connector's converters: the pipeline works on the
-// raw key and value, JSON for the SMTs, so bytes, string and schemaless
-// JSON need nothing; anything else (Avro, Protobuf, JSON with a schema
-// envelope) is not translated.
-func (t *translator) converters() {
-	for _, p := range []string{"key", "value"} {
-		prop := p + ".converter"
-		class := normalizeClass(t.c.str(prop, ""))
-		name, _ := codec.KafkaConnectAlias(class)
-		switch {
-		case class == "" || name == codec.BytesName || name == codec.StringName:
-		case name == codec.JSONName:
-			if t.c.str(prop+".schemas.enable", "true") != "false" {
-				t.omit(prop+".schemas.enable", "JsonConverter with schemas (the default) wraps each %s in a {\"schema\", \"payload\"} envelope; the pipeline reads the JSON as it is, envelope included (set it to false if the data has none)", p)
-			}
-		default:
-			t.omit(prop, "converter %s is not translated: the %s is the record's raw bytes here", class, p)
-		}
-		for _, k := range t.c.withPrefix(prop + ".") {
-			t.c.get(k) // settings of the converter, covered by the line above
-		}
-	}
-	class := normalizeClass(t.c.str("header.converter", ""))
-	if _, known := codec.KafkaConnectAlias(class); !known && class != "" && class != simpleHeaderConverter {
-		t.omit("header.converter", "converter %s is not translated: headers are the raw bytes here", class)
-	}
-	for _, k := range t.c.withPrefix("header.converter.") {
-		t.c.get(k)
-	}
 }
 
 // leftovers reports every property nothing read. For a connector that is
