@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/benthos-wasm/benthos-wasm/schemaregistry"
 )
 
 // ProcessBatch runs the guest function over each message of the batch that
@@ -108,7 +110,13 @@ func (p *wasmSMT) schemasReady(ctx context.Context, msg *service.Message, counts
 	}
 	msg.SetError(fmt.Errorf("wasm_smt: %w", err))
 	counts.failed(kindSchema)
-	p.log.Debugf("record not handed to the guest: %v", err)
+	var regErr *schemaregistry.Error
+	if errors.As(err, &regErr) && (regErr.Unreachable() || regErr.StatusCode >= 500) {
+		// The registry's trouble, not the record's: operators must see it.
+		p.log.Warnf("record not handed to the guest: %v", err)
+	} else {
+		p.log.Debugf("record not handed to the guest: %v", err)
+	}
 	return false
 }
 
