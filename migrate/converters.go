@@ -288,7 +288,7 @@ func (t *translator) otherSettings(c *partConverter) {
 		case strings.HasPrefix(s, "request.header."):
 			t.omit(k, "extra HTTP headers to the schema registry have no equivalent")
 		default:
-			t.omit(k, "setting of %s with no equivalent in wasm_smt's %s converter (the guest sees wasm_smt's own JSON form of the record: docs/wasm_smt.md)", simpleName(c.class), c.name)
+			t.omit(k, "setting of %s with no equivalent in wasm_smt's %s converter (the guest sees wasm_smt's own JSON form of the record: docs/SCHEMAS.md)", simpleName(c.class), c.name)
 		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
-
 )
 
 // Omission is a part of the connector configuration the translation did not

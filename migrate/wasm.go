@@ -37,7 +37,7 @@ func (t *translator) wasmSMT(prefix string) (*obj, string, error) {
 			// transform sees it: wasm_smt's converter does both.
 			fields.set(conv.field, str(pc.name), "")
 			registry = registry || pc.reg != nil
-			note := fmt.Sprintf("%s %s (the connector's) is %s: the guest reads the decoded %s as plain JSON", pc.prop, simpleName(pc.class), pc.name, conv.part)
+			note := fmt.Sprintf("%s %s (the connector's) is %s: the guest reads the decoded %s as plain JSON (docs/SCHEMAS.md)", pc.prop, simpleName(pc.class), pc.name, conv.part)
 			if pc.schemasDefault {
 				note += fmt.Sprintf(" (%s.schemas.enable is not set: Kafka Connect's default is true, an envelope; the worker's settings do not apply to a converter the connector names)", pc.prop)
 			}
