@@ -275,7 +275,7 @@ func (t *translator) otherSettings(c *partConverter) {
 			// in Kafka Connect either.
 		case c.class == stringConverter && s == "converter.encoding":
 			if enc := strings.ToUpper(strings.ReplaceAll(v, "-", "")); enc != "UTF8" && enc != "" {
-				t.omit(k, "the %s is read as UTF-8 here, not %s", c.part, v)
+				t.omit(k, "the %s is text in UTF-8 here, not %s", c.part, v)
 			}
 		case c.name == codec.JSONName && (s == "decimal.format" || s == "replace.null.with.default"):
 			// Without schemas, JsonConverter has no decimals and no defaults.

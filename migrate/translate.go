@@ -201,7 +201,7 @@ func (t *translator) transform(alias, prefix, class string) (step, error) {
 			t.reads[p] = true
 		}
 		if pc := t.schemaPartOf(class); pc != nil {
-			reason := fmt.Sprintf("%s reads the %s as JSON, but the %s is %s here (%s %s), which a mapping cannot read", simpleName(class), pc.part, pc.part, pc.wire(), pc.prop, simpleName(pc.class))
+			reason := fmt.Sprintf("%s works on the %s as JSON, but the %s is %s here (%s %s), which a mapping cannot read", simpleName(class), pc.part, pc.part, pc.wire(), pc.prop, simpleName(pc.class))
 			t.omit(prefix+"type", "%s: not translated (a noop stands in its place); a wasm_smt guest sees the %s decoded", reason, pc.part)
 			for _, k := range t.c.withPrefix(prefix) {
 				t.c.get(k)
