@@ -1,0 +1,469 @@
+package codec
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/big"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// A Kafka Connect schema as JsonConverter writes it in the "schema" field of
+// its envelope, and the check that a JSON payload fits it the way
+// JsonConverter reads payloads back, only stricter where JsonConverter would
+// silently turn a wrong value into another (a string read as int 0, 1.5
+// read as 1, an unknown struct field dropped):
+//
+//	type     "boolean" "int8" "int16" "int32" "int64" "float" "double"
+//	         "bytes" "string" "array" "map" "struct"
+//	optional true, or the payload may not be null
+//	default  used by Connect for a null (or missing) payload
+//	name     a logical type: org.apache.kafka.connect.data.Decimal (bytes,
+//	         parameters.scale), .Date (int32 days), .Time (int32 ms of the
+//	         day), .Timestamp (int64 ms since the epoch)
+//	items    an array's element schema
+//	keys, values  a map's; string keys make a JSON object, any other a JSON
+//	         array of [key, value] pairs
+//	fields   a struct's, each a schema with its name in "field"
+type connectSchema struct {
+	typ        string // "" for the envelope's null schema: anything fits
+	optional   bool
+	hasDefault bool
+	name       string
+	scale      int // Decimal's
+
+	items         *connectSchema
+	keys, values  *connectSchema
+	fields        []connectField
+	fieldsByName  map[string]*connectSchema
+	fieldNameList string // for errors: "a, b, c"
+}
+
+type connectField struct {
+	name   string
+	schema *connectSchema
+}
+
+// Kafka Connect's logical type names.
+const (
+	connectDecimal   = "org.apache.kafka.connect.data.Decimal"
+	connectDate      = "org.apache.kafka.connect.data.Date"
+	connectTime      = "org.apache.kafka.connect.data.Time"
+	connectTimestamp = "org.apache.kafka.connect.data.Timestamp"
+	millisPerDay     = 24 * 60 * 60 * 1000
+)
+
+// anyConnectSchema is the envelope's "schema": null (Connect data without a
+// schema): any payload fits.
+var anyConnectSchema = &connectSchema{}
+
+// parseConnectSchema reads a schema node; at names it in errors ("" for
+// the envelope's schema itself, fields[2].items below it).
+func parseConnectSchema(node any, at string) (*connectSchema, error) {
+	obj, ok := node.(map[string]any)
+	if !ok {
+		return nil, schemaErrorf(at, "expected an object, got %s", jsonKindOf(node))
+	}
+	typ, ok := obj["type"].(string)
+	if !ok {
+		return nil, schemaErrorf(at, `has no "type" string`)
+	}
+	s := &connectSchema{typ: typ}
+	s.optional, _ = obj["optional"].(bool)
+	s.name, _ = obj["name"].(string)
+
+	var err error
+	switch typ {
+	case "boolean", "int8", "int16", "int32", "int64", "float", "double", "bytes", "string":
+	case "array":
+		if obj["items"] == nil {
+			return nil, schemaErrorf(at, `an array schema needs "items"`)
+		}
+		if s.items, err = parseConnectSchema(obj["items"], schemaPath(at, "items")); err != nil {
+			return nil, err
+		}
+	case "map":
+		if obj["keys"] == nil || obj["values"] == nil {
+			return nil, schemaErrorf(at, `a map schema needs "keys" and "values"`)
+		}
+		if s.keys, err = parseConnectSchema(obj["keys"], schemaPath(at, "keys")); err != nil {
+			return nil, err
+		}
+		if s.values, err = parseConnectSchema(obj["values"], schemaPath(at, "values")); err != nil {
+			return nil, err
+		}
+	case "struct":
+		if err := s.parseFields(obj["fields"], at); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, schemaErrorf(at, "unknown type %q (Kafka Connect's are boolean, int8, int16, int32, int64, float, double, bytes, string, array, map, struct)", typ)
+	}
+
+	if err := s.parseParameters(obj["parameters"], at); err != nil {
+		return nil, err
+	}
+	// Connect reads the default with the schema itself, so a default that
+	// does not fit makes the envelope unreadable there too.
+	if def, ok := obj["default"]; ok && def != nil {
+		if err := s.check(def, ""); err != nil {
+			return nil, schemaErrorf(at, "its default does not fit it: %v", err)
+		}
+		s.hasDefault = true
+	}
+	return s, nil
+}
+
+func (s *connectSchema) parseFields(node any, at string) error {
+	list, ok := node.([]any)
+	if !ok {
+		return schemaErrorf(at, `a struct schema needs a "fields" array`)
+	}
+	s.fieldsByName = make(map[string]*connectSchema, len(list))
+	names := make([]string, 0, len(list))
+	for i, f := range list {
+		fat := schemaPath(at, fmt.Sprintf("fields[%d]", i))
+		obj, _ := f.(map[string]any)
+		name, ok := obj["field"].(string)
+		if !ok {
+			return schemaErrorf(fat, `a struct field needs its name in "field"`)
+		}
+		if _, dup := s.fieldsByName[name]; dup {
+			return schemaErrorf(fat, "field %q is defined twice", name)
+		}
+		fs, err := parseConnectSchema(f, fat)
+		if err != nil {
+			return err
+		}
+		s.fields = append(s.fields, connectField{name: name, schema: fs})
+		s.fieldsByName[name] = fs
+		names = append(names, name)
+	}
+	s.fieldNameList = strings.Join(names, ", ")
+	return nil
+}
+
+func (s *connectSchema) parseParameters(node any, at string) error {
+	if node == nil {
+		if s.name == connectDecimal {
+			return schemaErrorf(at, "a Decimal needs parameters.scale")
+		}
+		return nil
+	}
+	params, ok := node.(map[string]any)
+	if !ok {
+		return schemaErrorf(at, `"parameters" must be an object`)
+	}
+	for k, v := range params {
+		if _, ok := v.(string); !ok {
+			return schemaErrorf(at, "parameter %q must be a string, as Kafka Connect writes them", k)
+		}
+	}
+	if s.name == connectDecimal {
+		text, _ := params["scale"].(string)
+		scale, err := strconv.Atoi(text)
+		if err != nil {
+			return schemaErrorf(at, "a Decimal needs parameters.scale, an integer in a string: %v", err)
+		}
+		s.scale = scale
+	}
+	return nil
+}
+
+// describe names the schema for a FitError.
+func (s *connectSchema) describe() string {
+	if s.name != "" {
+		return fmt.Sprintf("Kafka Connect schema %q (the record's envelope)", s.name)
+	}
+	if s.typ == "" {
+		return "the record's envelope (schema null)"
+	}
+	return fmt.Sprintf("the Kafka Connect %s schema of the record's envelope", s.typ)
+}
+
+// check says whether v, a JSON value decoded with json.Number, fits s. A
+// misfit names the field at path.
+func (s *connectSchema) check(v any, path string) error {
+	if s.typ == "" {
+		return nil
+	}
+	if v == nil {
+		if s.optional || s.hasDefault {
+			return nil
+		}
+		return misfitAt(path, "null, but the schema requires %s (not optional, no default)", withArticle(s.what()))
+	}
+	switch s.name {
+	case connectDecimal:
+		return s.checkDecimal(v, path)
+	case connectDate:
+		_, err := connectInt(v, path, math.MinInt32, math.MaxInt32, "a Date (int32 days since 1970-01-01)")
+		return err
+	case connectTime:
+		_, err := connectInt(v, path, 0, millisPerDay, "a Time (int32 milliseconds since midnight, 0 to 86400000)")
+		return err
+	case connectTimestamp:
+		_, err := connectInt(v, path, math.MinInt64, math.MaxInt64, "a Timestamp (int64 milliseconds since 1970-01-01T00:00:00Z)")
+		return err
+	}
+
+	switch s.typ {
+	case "boolean":
+		if _, ok := v.(bool); !ok {
+			return misfitAt(path, "expected a boolean, got %s", jsonKindOf(v))
+		}
+	case "int8":
+		_, err := connectInt(v, path, math.MinInt8, math.MaxInt8, "an int8")
+		return err
+	case "int16":
+		_, err := connectInt(v, path, math.MinInt16, math.MaxInt16, "an int16")
+		return err
+	case "int32":
+		_, err := connectInt(v, path, math.MinInt32, math.MaxInt32, "an int32")
+		return err
+	case "int64":
+		_, err := connectInt(v, path, math.MinInt64, math.MaxInt64, "an int64")
+		return err
+	case "float", "double":
+		return s.checkFloat(v, path)
+	case "string":
+		if _, ok := v.(string); !ok {
+			return misfitAt(path, "expected a string, got %s", jsonKindOf(v))
+		}
+	case "bytes":
+		_, err := connectBytes(v, path)
+		return err
+	case "array":
+		items, ok := v.([]any)
+		if !ok {
+			return misfitAt(path, "expected an array, got %s", jsonKindOf(v))
+		}
+		for i, item := range items {
+			if err := s.items.check(item, fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+	case "map":
+		return s.checkMap(v, path)
+	case "struct":
+		return s.checkStruct(v, path)
+	}
+	return nil
+}
+
+func (s *connectSchema) what() string {
+	if s.name != "" {
+		return s.name
+	}
+	return s.typ
+}
+
+func (s *connectSchema) checkFloat(v any, path string) error {
+	n, ok := v.(json.Number)
+	if !ok {
+		return misfitAt(path, "expected a number (%s), got %s", s.typ, jsonKindOf(v))
+	}
+	f, err := strconv.ParseFloat(string(n), 64)
+	if err != nil || (s.typ == "float" && math.Abs(f) > math.MaxFloat32) {
+		return misfitAt(path, "%s is beyond the range of a %s", n, s.typ)
+	}
+	return nil
+}
+
+// checkDecimal accepts both forms JsonConverter reads: the unscaled value's
+// two's-complement bytes in base64 (decimal.format=BASE64, the default), and
+// a number (decimal.format=NUMERIC), which must be exact at the schema's
+// scale, as Connect refuses a decimal whose scale differs from its schema's.
+func (s *connectSchema) checkDecimal(v any, path string) error {
+	switch t := v.(type) {
+	case string:
+		b, err := connectBytes(t, path)
+		if err != nil {
+			return err
+		}
+		if len(b) == 0 {
+			return misfitAt(path, "a Decimal's bytes are empty")
+		}
+		return nil
+	case json.Number:
+		r, ok := new(big.Rat).SetString(string(t))
+		if !ok {
+			return misfitAt(path, "%s is not a decimal number", t)
+		}
+		scale := new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(absInt(s.scale))), nil))
+		if s.scale >= 0 {
+			r.Mul(r, scale)
+		} else {
+			r.Quo(r, scale)
+		}
+		if !r.IsInt() {
+			return misfitAt(path, "%s has more digits after the point than the Decimal's scale %d", t, s.scale)
+		}
+		return nil
+	}
+	return misfitAt(path, "expected a Decimal (a number, or base64 of its unscaled bytes), got %s", jsonKindOf(v))
+}
+
+func (s *connectSchema) checkMap(v any, path string) error {
+	if s.keys.typ == "string" {
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return misfitAt(path, "expected an object (a map with string keys), got %s", jsonKindOf(v))
+		}
+		for _, k := range sortedKeys(obj) {
+			if err := s.values.check(obj[k], pathField(path, k)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	pairs, ok := v.([]any)
+	if !ok {
+		return misfitAt(path, "expected an array of [key, value] pairs (a map with %s keys), got %s", s.keys.what(), jsonKindOf(v))
+	}
+	for i, p := range pairs {
+		at := fmt.Sprintf("%s[%d]", path, i)
+		pair, ok := p.([]any)
+		if !ok || len(pair) != 2 {
+			return misfitAt(at, "expected a [key, value] pair, got %s", jsonKindOf(p))
+		}
+		if err := s.keys.check(pair[0], at+"[0]"); err != nil {
+			return err
+		}
+		if err := s.values.check(pair[1], at+"[1]"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *connectSchema) checkStruct(v any, path string) error {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return misfitAt(path, "expected an object (a struct), got %s", jsonKindOf(v))
+	}
+	// A missing field reads as null in JsonConverter: the same rules apply.
+	for _, f := range s.fields {
+		if err := f.schema.check(obj[f.name], pathField(path, f.name)); err != nil {
+			return err
+		}
+	}
+	// JsonConverter would drop a field its schema does not have: refusing
+	// it tells the guest its write would be lost.
+	for _, k := range sortedKeys(obj) {
+		if _, ok := s.fieldsByName[k]; !ok {
+			return misfitAt(pathField(path, k), "the struct has no such field (its fields: %s)", s.fieldNameList)
+		}
+	}
+	return nil
+}
+
+// connectInt reads an integer written as one (no fraction, no exponent:
+// JsonConverter reads a Date or Time only from an integer node) in lo..hi.
+func connectInt(v any, path string, lo, hi int64, what string) (int64, error) {
+	n, ok := v.(json.Number)
+	if !ok {
+		return 0, misfitAt(path, "expected %s, got %s", what, jsonKindOf(v))
+	}
+	i, err := strconv.ParseInt(string(n), 10, 64)
+	if err != nil {
+		if strings.ContainsAny(string(n), ".eE") {
+			return 0, misfitAt(path, "expected %s, got %s (not written as an integer)", what, n)
+		}
+		return 0, misfitAt(path, "%s is out of range for %s", n, what)
+	}
+	if i < lo || i > hi {
+		return 0, misfitAt(path, "%s is out of range for %s", n, what)
+	}
+	return i, nil
+}
+
+// connectBytes decodes Connect's bytes: standard base64, padded, as
+// Jackson writes and reads it.
+func connectBytes(v any, path string) ([]byte, error) {
+	s, ok := v.(string)
+	if !ok {
+		return nil, misfitAt(path, "expected bytes (a base64 string), got %s", jsonKindOf(v))
+	}
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, misfitAt(path, "expected bytes in standard base64: %v", err)
+	}
+	return b, nil
+}
+
+// envelopeMisfit is where a payload does not fit its Connect schema.
+type envelopeMisfit struct{ path, reason string }
+
+func (m *envelopeMisfit) Error() string {
+	if m.path == "" {
+		return m.reason
+	}
+	return m.path + ": " + m.reason
+}
+
+func misfitAt(path, format string, args ...any) error {
+	return &envelopeMisfit{path: path, reason: fmt.Sprintf(format, args...)}
+}
+
+func schemaErrorf(at, format string, args ...any) error {
+	if at == "" {
+		return fmt.Errorf(format, args...)
+	}
+	return fmt.Errorf("at %s: %s", at, fmt.Sprintf(format, args...))
+}
+
+func schemaPath(at, step string) string {
+	if at == "" {
+		return step
+	}
+	return at + "." + step
+}
+
+// jsonKindOf names the kind of a decoded JSON value for errors.
+func jsonKindOf(v any) string {
+	switch t := v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return fmt.Sprintf("the boolean %t", t)
+	case json.Number:
+		return "the number " + string(t)
+	case string:
+		if len(t) > 40 {
+			return "a string"
+		}
+		return "the string " + strconv.Quote(t)
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("a %T", v)
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func withArticle(what string) string {
+	if strings.ContainsRune("aeiou", rune(what[0])) {
+		return "an " + what
+	}
+	return "a " + what
+}
+
+func absInt(i int) int {
+	if i < 0 {
+		return -i
+	}
+	return i
+}
