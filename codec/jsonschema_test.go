@@ -2,8 +2,12 @@ package codec_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -301,4 +305,65 @@ func TestJSONSchemaNeedsARegistryAndHasTheConfluentAlias(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, codec.JSONSchemaName, c.Name())
 	assert.Contains(t, codec.Names(), "io.confluent.connect.json.JsonSchemaConverter")
+}
+
+func TestJSONSchemaIsSafeForConcurrentUse(t *testing.T) {
+	_, client := jsonSchemaRegistry(t)
+	c := newSchemaConverter(t, codec.JSONSchemaName, codec.SchemaOptions{Registry: client, Part: "value"})
+	record := wire(t, 1, anOrder)
+	var wg sync.WaitGroup
+	errs := make(chan error, 8*50)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				if err := c.Prepare(context.Background(), record); err != nil {
+					errs <- err
+					return
+				}
+				guest := fmt.Appendf(nil, `{"id": %d, "customer": {"name": "g"}}`, g*100+i)
+				if i%2 == 1 {
+					guest = []byte(`{"id": "bad", "customer": {"name": "g"}}`)
+				}
+				_, err := c.ToHostFor(guest, record)
+				var fit *codec.FitError
+				if (i%2 == 1) != errors.As(err, &fit) {
+					errs <- fmt.Errorf("record %d: unexpected result %v", i, err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	assert.Equal(t, int64(3), client.Requests(), "8 threads meeting a new id together: the schema, its reference and, once, its subjects for errors")
+}
+
+func TestJSONSchemaACallerThatGivesUpDoesNotFailTheOthers(t *testing.T) {
+	reg, client := jsonSchemaRegistry(t)
+	release := make(chan struct{})
+	reg.Intercept(func(http.ResponseWriter, *http.Request) bool {
+		<-release
+		return false
+	})
+	c := newSchemaConverter(t, codec.JSONSchemaName, codec.SchemaOptions{Registry: client, Part: "value"})
+	record := wire(t, 1, anOrder)
+
+	impatient, cancel := context.WithCancel(context.Background())
+	first := make(chan error, 1)
+	go func() { first <- c.Prepare(impatient, record) }()
+	second := make(chan error, 1)
+	go func() { second <- c.Prepare(context.Background(), record) }()
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	err := <-first
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Contains(t, err.Error(), "json_schema: schema id 1: ")
+
+	close(release)
+	require.NoError(t, <-second, "the compile the cancelled caller started still serves the other one")
+	assert.Equal(t, int64(2), client.Requests())
 }
