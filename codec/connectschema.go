@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"math/big"
 	"slices"
 	"strconv"
 	"strings"
@@ -289,17 +288,7 @@ func (s *connectSchema) checkDecimal(v any, path string) error {
 		}
 		return nil
 	case json.Number:
-		r, ok := new(big.Rat).SetString(string(t))
-		if !ok {
-			return misfitAt(path, "%s is not a decimal number", t)
-		}
-		scale := new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(absInt(s.scale))), nil))
-		if s.scale >= 0 {
-			r.Mul(r, scale)
-		} else {
-			r.Quo(r, scale)
-		}
-		if !r.IsInt() {
+		if !exactAtScale(string(t), s.scale) {
 			return misfitAt(path, "%s has more digits after the point than the Decimal's scale %d", t, s.scale)
 		}
 		return nil
@@ -461,9 +450,27 @@ func withArticle(what string) string {
 	return "a " + what
 }
 
-func absInt(i int) int {
-	if i < 0 {
-		return -i
+// exactAtScale reports whether a JSON number is a whole number of
+// 10^-scale units. It reads the digits rather than computing 10^scale, which
+// a record's schema or a guest's exponent could make huge.
+func exactAtScale(num string, scale int) bool {
+	mantissa, exp, _ := strings.Cut(strings.ToLower(num), "e")
+	intPart, frac, _ := strings.Cut(strings.TrimPrefix(mantissa, "-"), ".")
+	digits := strings.TrimRight(intPart+frac, "0")
+	if strings.Trim(digits, "0") == "" {
+		return true // zero fits every scale
 	}
-	return i
+	// The value is digits × 10^power; it fits when power >= -scale.
+	power := int64(len(intPart+frac)-len(digits)) - int64(len(frac))
+	if exp != "" {
+		e, err := strconv.ParseInt(exp, 10, 64)
+		if err != nil { // beyond int64: only the sign matters
+			return !strings.HasPrefix(exp, "-")
+		}
+		if e > math.MaxInt32 || e < math.MinInt32 {
+			return e > 0
+		}
+		power += e
+	}
+	return power >= -int64(scale)
 }

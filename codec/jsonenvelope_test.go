@@ -239,3 +239,29 @@ func TestJSONEnvelopeTakesNoSubject(t *testing.T) {
 	_, err := codec.New(codec.JSONEnvelopeName, codec.SchemaOptions{Subject: "orders-value"})
 	assert.EqualError(t, err, `converter json_envelope takes each record's schema from its envelope: a schema subject ("orders-value") does not apply`)
 }
+
+func TestJSONEnvelopeDecimalNumbersAtAnyScale(t *testing.T) {
+	c := newEnvelopeConverter(t)
+	decimal := func(scale string) []byte {
+		return []byte(`{"schema":{"type":"bytes","name":"org.apache.kafka.connect.data.Decimal","parameters":{"scale":"` + scale + `"}},"payload":"AA=="}`)
+	}
+	for _, tc := range []struct {
+		scale, number string
+		fits          bool
+	}{
+		{"2", "12.34", true}, {"2", "12.340000", true}, {"2", "12.345", false}, {"2", "-0.01", true},
+		{"2", "0.000", true}, {"0", "5", true}, {"0", "5.5", false}, {"0", "55e-1", false}, {"0", "550e-2", false},
+		{"0", "5500e-2", true}, {"2", "1e-2", true}, {"2", "1e-3", false}, {"2", "1E+5", true},
+		{"-2", "1500", true}, {"-2", "150", false}, {"-2", "2e2", true},
+		{"2", "1e999999999999", true}, {"2", "1e-99999999999999999999", false}, {"2", "1e99999999999999999999", true},
+		// A huge scale in a record's schema costs nothing: no 10^scale is computed.
+		{"1000000000", "1.5", true}, {"-1000000000", "1.5", false},
+	} {
+		_, err := c.ToHostFor([]byte(tc.number), decimal(tc.scale))
+		if tc.fits {
+			assert.NoError(t, err, "%s at scale %s", tc.number, tc.scale)
+		} else {
+			assert.ErrorContains(t, err, "has more digits after the point than the Decimal's scale "+tc.scale, "%s at scale %s", tc.number, tc.scale)
+		}
+	}
+}

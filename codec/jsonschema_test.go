@@ -367,3 +367,26 @@ func TestJSONSchemaACallerThatGivesUpDoesNotFailTheOthers(t *testing.T) {
 	require.NoError(t, <-second, "the compile the cancelled caller started still serves the other one")
 	assert.Equal(t, int64(2), client.Requests())
 }
+
+func TestJSONSchemaFollowsReferencesOfReferences(t *testing.T) {
+	reg, client := jsonSchemaRegistry(t)
+	reg.SeedSchema("address", 1, 10, sr.Schema{Type: sr.TypeJSON,
+		Schema: `{"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}`})
+	reg.SeedSchema("person", 1, 11, sr.Schema{Type: sr.TypeJSON,
+		Schema:     `{"type": "object", "properties": {"home": {"$ref": "address.json"}}, "required": ["home"]}`,
+		References: []sr.SchemaReference{{Name: "address.json", Subject: "address", Version: 1}}})
+	reg.SeedSchema("letters-value", 1, 12, sr.Schema{Type: sr.TypeJSON,
+		Schema:     `{"type": "object", "properties": {"to": {"$ref": "person.json"}}}`,
+		References: []sr.SchemaReference{{Name: "person.json", Subject: "person", Version: 1}}})
+	c := newSchemaConverter(t, codec.JSONSchemaName, codec.SchemaOptions{Registry: client, Part: "value"})
+	record := wire(t, 12, `{"to": {"home": {"city": "Oslo"}}}`)
+	require.NoError(t, c.Prepare(context.Background(), record))
+
+	_, err := c.ToHostFor([]byte(`{"to": {"home": {"city": "Bergen"}}}`), record)
+	require.NoError(t, err)
+	_, err = c.ToHostFor([]byte(`{"to": {"home": {"city": 5}}}`), record)
+	var fit *codec.FitError
+	require.ErrorAs(t, err, &fit)
+	assert.Equal(t, "to.home.city", fit.Field)
+	assert.Equal(t, `schema id 12 (subject "letters-value" version 1)`, fit.Schema)
+}
