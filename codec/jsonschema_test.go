@@ -23,7 +23,7 @@ import (
 // version (id 4), an order with an absolute $id (id 5) and an Avro schema
 // (id 3) to be refused.
 const (
-	customerSchema = `{
+	jsonCustomerSchema = `{
 		"type": "object",
 		"properties": {
 			"name": {"type": "string"},
@@ -31,7 +31,7 @@ const (
 		},
 		"required": ["name"]
 	}`
-	orderSchema = `{
+	jsonOrderSchema = `{
 		"$schema": "https://json-schema.org/draft/2020-12/schema",
 		"type": "object",
 		"properties": {
@@ -44,7 +44,7 @@ const (
 		"required": ["id", "customer"],
 		"additionalProperties": false
 	}`
-	orderV2Schema = `{
+	jsonOrderV2Schema = `{
 		"$schema": "https://json-schema.org/draft/2020-12/schema",
 		"type": "object",
 		"properties": {
@@ -60,7 +60,7 @@ const (
 	}`
 	// Draft 07 by default (no $schema), an absolute $id: the reference name
 	// resolves against it.
-	invoiceSchema = `{
+	jsonInvoiceSchema = `{
 		"$id": "https://example.com/schemas/invoice.json",
 		"type": "object",
 		"properties": {"to": {"$ref": "customer.json"}, "total": {"type": "number"}},
@@ -74,11 +74,11 @@ func jsonSchemaRegistry(t *testing.T) (*srfake.Registry, *schemaregistry.Client)
 	t.Helper()
 	reg := srfake.New()
 	t.Cleanup(reg.Close)
-	reg.SeedSchema("customer", 1, 2, sr.Schema{Schema: customerSchema, Type: sr.TypeJSON})
-	reg.SeedSchema("orders-value", 1, 1, sr.Schema{Schema: orderSchema, Type: sr.TypeJSON, References: customerRef})
+	reg.SeedSchema("customer", 1, 2, sr.Schema{Schema: jsonCustomerSchema, Type: sr.TypeJSON})
+	reg.SeedSchema("orders-value", 1, 1, sr.Schema{Schema: jsonOrderSchema, Type: sr.TypeJSON, References: customerRef})
 	reg.SeedSchema("users-value", 1, 3, sr.Schema{Schema: `{"type":"record","name":"U","fields":[]}`, Type: sr.TypeAvro})
-	reg.SeedSchema("orders-value", 2, 4, sr.Schema{Schema: orderV2Schema, Type: sr.TypeJSON, References: customerRef})
-	reg.SeedSchema("invoices-value", 1, 5, sr.Schema{Schema: invoiceSchema, Type: sr.TypeJSON, References: customerRef})
+	reg.SeedSchema("orders-value", 2, 4, sr.Schema{Schema: jsonOrderV2Schema, Type: sr.TypeJSON, References: customerRef})
+	reg.SeedSchema("invoices-value", 1, 5, sr.Schema{Schema: jsonInvoiceSchema, Type: sr.TypeJSON, References: customerRef})
 	client, err := schemaregistry.New(schemaregistry.Config{URL: reg.URL()})
 	require.NoError(t, err)
 	return reg, client
@@ -93,12 +93,8 @@ func newSchemaConverter(t *testing.T, name string, opts codec.SchemaOptions) cod
 	return sc
 }
 
-func wire(t *testing.T, id int, data string) []byte {
-	t.Helper()
-	b, err := schemaregistry.AppendWire(nil, id, nil, []byte(data))
-	require.NoError(t, err)
-	return b
-}
+// jsonWire frames JSON text in the wire format with schema id.
+func jsonWire(t *testing.T, id int, data string) []byte { return wire(t, id, nil, []byte(data)) }
 
 const anOrder = `{"id": 7, "email": "ada@example.com", "customer": {"name": "Ada", "age": 36}, "tags": ["a"]}`
 
@@ -106,7 +102,7 @@ func TestJSONSchemaPassesTheTextAndKeepsTheBytesAndID(t *testing.T) {
 	_, client := jsonSchemaRegistry(t)
 	c := newSchemaConverter(t, codec.JSONSchemaName, codec.SchemaOptions{Registry: client, Part: "value"})
 	assert.Equal(t, codec.JSONSchemaName, c.Name())
-	record := wire(t, 1, anOrder)
+	record := jsonWire(t, 1, anOrder)
 
 	require.NoError(t, c.Prepare(context.Background(), record))
 	seen, err := c.FromBytes(record)
@@ -122,7 +118,7 @@ func TestJSONSchemaPassesTheTextAndKeepsTheBytesAndID(t *testing.T) {
 func TestJSONSchemaAChangedFieldArrivesChanged(t *testing.T) {
 	_, client := jsonSchemaRegistry(t)
 	c := newSchemaConverter(t, codec.JSONSchemaName, codec.SchemaOptions{Registry: client, Part: "value"})
-	record := wire(t, 1, anOrder)
+	record := jsonWire(t, 1, anOrder)
 	require.NoError(t, c.Prepare(context.Background(), record))
 
 	guest := `{"id":7,"email":"***","customer":{"name":"Ada"},"tags":["a","b"],"attrs":{"n":1}}`
@@ -137,7 +133,7 @@ func TestJSONSchemaAChangedFieldArrivesChanged(t *testing.T) {
 func TestJSONSchemaRefusesWhatDoesNotValidateNamingFieldAndSchema(t *testing.T) {
 	_, client := jsonSchemaRegistry(t)
 	c := newSchemaConverter(t, codec.JSONSchemaName, codec.SchemaOptions{Registry: client, Part: "value"})
-	record := wire(t, 1, anOrder)
+	record := jsonWire(t, 1, anOrder)
 	require.NoError(t, c.Prepare(context.Background(), record))
 
 	for _, tc := range []struct{ guest, field, reason string }{
@@ -188,19 +184,19 @@ func TestJSONSchemaUnknownIDAndWrongTypeFailNamingTheSchema(t *testing.T) {
 	reg, client := jsonSchemaRegistry(t)
 	c := newSchemaConverter(t, codec.JSONSchemaName, codec.SchemaOptions{Registry: client, Part: "value"})
 
-	err := c.Prepare(context.Background(), wire(t, 99, `{}`))
+	err := c.Prepare(context.Background(), jsonWire(t, 99, `{}`))
 	require.Error(t, err)
 	assert.Equal(t, "json_schema: schema id 99: not found in schema registry "+reg.URL()+" (HTTP 404: schema not found)", err.Error())
 	var rerr *schemaregistry.Error
 	require.ErrorAs(t, err, &rerr)
 	assert.True(t, rerr.NotFound())
 
-	err = c.Prepare(context.Background(), wire(t, 3, `{}`))
+	err = c.Prepare(context.Background(), jsonWire(t, 3, `{}`))
 	assert.EqualError(t, err, "json_schema: schema id 3 is of type AVRO, not JSON (converter json_schema)")
 
 	// Known once registered: a failure is not cached.
 	reg.SeedSchema("late-value", 1, 99, sr.Schema{Schema: `{"type": "object"}`, Type: sr.TypeJSON})
-	require.NoError(t, c.Prepare(context.Background(), wire(t, 99, `{}`)))
+	require.NoError(t, c.Prepare(context.Background(), jsonWire(t, 99, `{}`)))
 }
 
 func TestJSONSchemaAsksTheRegistryOncePerID(t *testing.T) {
@@ -210,7 +206,7 @@ func TestJSONSchemaAsksTheRegistryOncePerID(t *testing.T) {
 
 	run := func(id int, data string) {
 		for i := range 100 {
-			record := wire(t, id, data)
+			record := jsonWire(t, id, data)
 			require.NoError(t, c.Prepare(ctx, record))
 			seen, err := c.FromBytes(record)
 			require.NoError(t, err)
@@ -228,7 +224,7 @@ func TestJSONSchemaAsksTheRegistryOncePerID(t *testing.T) {
 func TestJSONSchemaResolvesReferencesAgainstTheSchemaID(t *testing.T) {
 	_, client := jsonSchemaRegistry(t)
 	c := newSchemaConverter(t, codec.JSONSchemaName, codec.SchemaOptions{Registry: client, Part: "value"})
-	record := wire(t, 5, `{"to": {"name": "Ada"}, "total": 1.5}`)
+	record := jsonWire(t, 5, `{"to": {"name": "Ada"}, "total": 1.5}`)
 	require.NoError(t, c.Prepare(context.Background(), record))
 
 	_, err := c.ToHostFor([]byte(`{"to": {"name": "Ada"}, "total": 2}`), record)
@@ -246,7 +242,7 @@ func TestJSONSchemaFetchesNothingButItsReferences(t *testing.T) {
 		Schema: `{"type": "object", "properties": {"x": {"$ref": "https://example.com/elsewhere.json"}}}`,
 	})
 	c := newSchemaConverter(t, codec.JSONSchemaName, codec.SchemaOptions{Registry: client, Part: "value"})
-	err := c.Prepare(context.Background(), wire(t, 6, `{}`))
+	err := c.Prepare(context.Background(), jsonWire(t, 6, `{}`))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "json_schema: schema id 6 is not a valid JSON schema: ")
 	assert.Contains(t, err.Error(), "https://example.com/elsewhere.json is not one of the schema's references in the registry")
@@ -255,7 +251,7 @@ func TestJSONSchemaFetchesNothingButItsReferences(t *testing.T) {
 func TestJSONSchemaWithASubjectEncodesWithItsLatest(t *testing.T) {
 	_, client := jsonSchemaRegistry(t)
 	c := newSchemaConverter(t, codec.JSONSchemaName, codec.SchemaOptions{Registry: client, Subject: "orders-value", Part: "value"})
-	record := wire(t, 1, anOrder)
+	record := jsonWire(t, 1, anOrder)
 	require.NoError(t, c.Prepare(context.Background(), record))
 
 	guest := `{"id": 7, "customer": {"name": "Ada"}, "note": "v2 has notes"}`
@@ -286,7 +282,7 @@ func TestJSONSchemaWithASubjectEncodesWithItsLatest(t *testing.T) {
 func TestJSONSchemaReadsKeysAndHeadersFromMetadataAsStoredBytes(t *testing.T) {
 	_, client := jsonSchemaRegistry(t)
 	c := newSchemaConverter(t, codec.JSONSchemaName, codec.SchemaOptions{Registry: client, Part: "key"})
-	record := wire(t, 1, anOrder)
+	record := jsonWire(t, 1, anOrder)
 	for _, v := range []any{record, string(record)} {
 		seen, err := c.FromValue(v)
 		require.NoError(t, err)
@@ -310,7 +306,7 @@ func TestJSONSchemaNeedsARegistryAndHasTheConfluentAlias(t *testing.T) {
 func TestJSONSchemaIsSafeForConcurrentUse(t *testing.T) {
 	_, client := jsonSchemaRegistry(t)
 	c := newSchemaConverter(t, codec.JSONSchemaName, codec.SchemaOptions{Registry: client, Part: "value"})
-	record := wire(t, 1, anOrder)
+	record := jsonWire(t, 1, anOrder)
 	var wg sync.WaitGroup
 	errs := make(chan error, 8*50)
 	for g := range 8 {
@@ -350,7 +346,7 @@ func TestJSONSchemaACallerThatGivesUpDoesNotFailTheOthers(t *testing.T) {
 		return false
 	})
 	c := newSchemaConverter(t, codec.JSONSchemaName, codec.SchemaOptions{Registry: client, Part: "value"})
-	record := wire(t, 1, anOrder)
+	record := jsonWire(t, 1, anOrder)
 
 	impatient, cancel := context.WithCancel(context.Background())
 	first := make(chan error, 1)
@@ -379,7 +375,7 @@ func TestJSONSchemaFollowsReferencesOfReferences(t *testing.T) {
 		Schema:     `{"type": "object", "properties": {"to": {"$ref": "person.json"}}}`,
 		References: []sr.SchemaReference{{Name: "person.json", Subject: "person", Version: 1}}})
 	c := newSchemaConverter(t, codec.JSONSchemaName, codec.SchemaOptions{Registry: client, Part: "value"})
-	record := wire(t, 12, `{"to": {"home": {"city": "Oslo"}}}`)
+	record := jsonWire(t, 12, `{"to": {"home": {"city": "Oslo"}}}`)
 	require.NoError(t, c.Prepare(context.Background(), record))
 
 	_, err := c.ToHostFor([]byte(`{"to": {"home": {"city": "Bergen"}}}`), record)

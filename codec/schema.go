@@ -66,6 +66,7 @@ type SchemaOptions struct {
 
 // schemaBuilders makes the schema-aware converters.
 var schemaBuilders = map[string]func(SchemaOptions) (SchemaConverter, error){
+	AvroName:         newAvro,
 	JSONSchemaName:   newJSONSchema,
 	JSONEnvelopeName: newJSONEnvelope,
 }
