@@ -64,7 +64,7 @@ var anyConnectSchema = &connectSchema{}
 func parseConnectSchema(node any, at string) (*connectSchema, error) {
 	obj, ok := node.(map[string]any)
 	if !ok {
-		return nil, schemaErrorf(at, "expected an object, got %s", jsonKindOf(node))
+		return nil, schemaErrorf(at, "expected an object, got %s", jsonKind(node))
 	}
 	typ, ok := obj["type"].(string)
 	if !ok {
@@ -212,7 +212,7 @@ func (s *connectSchema) check(v any, path string) error {
 	switch s.typ {
 	case "boolean":
 		if _, ok := v.(bool); !ok {
-			return misfitAt(path, "expected a boolean, got %s", jsonKindOf(v))
+			return misfitAt(path, "expected a boolean, got %s", jsonKind(v))
 		}
 	case "int8":
 		_, err := connectInt(v, path, math.MinInt8, math.MaxInt8, "an int8")
@@ -230,7 +230,7 @@ func (s *connectSchema) check(v any, path string) error {
 		return s.checkFloat(v, path)
 	case "string":
 		if _, ok := v.(string); !ok {
-			return misfitAt(path, "expected a string, got %s", jsonKindOf(v))
+			return misfitAt(path, "expected a string, got %s", jsonKind(v))
 		}
 	case "bytes":
 		_, err := connectBytes(v, path)
@@ -238,7 +238,7 @@ func (s *connectSchema) check(v any, path string) error {
 	case "array":
 		items, ok := v.([]any)
 		if !ok {
-			return misfitAt(path, "expected an array, got %s", jsonKindOf(v))
+			return misfitAt(path, "expected an array, got %s", jsonKind(v))
 		}
 		for i, item := range items {
 			if err := s.items.check(item, fmt.Sprintf("%s[%d]", path, i)); err != nil {
@@ -263,7 +263,7 @@ func (s *connectSchema) what() string {
 func (s *connectSchema) checkFloat(v any, path string) error {
 	n, ok := v.(json.Number)
 	if !ok {
-		return misfitAt(path, "expected a number (%s), got %s", s.typ, jsonKindOf(v))
+		return misfitAt(path, "expected a number (%s), got %s", s.typ, jsonKind(v))
 	}
 	f, err := strconv.ParseFloat(string(n), 64)
 	if err != nil || (s.typ == "float" && math.Abs(f) > math.MaxFloat32) {
@@ -293,14 +293,14 @@ func (s *connectSchema) checkDecimal(v any, path string) error {
 		}
 		return nil
 	}
-	return misfitAt(path, "expected a Decimal (a number, or base64 of its unscaled bytes), got %s", jsonKindOf(v))
+	return misfitAt(path, "expected a Decimal (a number, or base64 of its unscaled bytes), got %s", jsonKind(v))
 }
 
 func (s *connectSchema) checkMap(v any, path string) error {
 	if s.keys.typ == "string" {
 		obj, ok := v.(map[string]any)
 		if !ok {
-			return misfitAt(path, "expected an object (a map with string keys), got %s", jsonKindOf(v))
+			return misfitAt(path, "expected an object (a map with string keys), got %s", jsonKind(v))
 		}
 		for _, k := range sortedKeys(obj) {
 			if err := s.values.check(obj[k], pathField(path, k)); err != nil {
@@ -311,13 +311,13 @@ func (s *connectSchema) checkMap(v any, path string) error {
 	}
 	pairs, ok := v.([]any)
 	if !ok {
-		return misfitAt(path, "expected an array of [key, value] pairs (a map with %s keys), got %s", s.keys.what(), jsonKindOf(v))
+		return misfitAt(path, "expected an array of [key, value] pairs (a map with %s keys), got %s", s.keys.what(), jsonKind(v))
 	}
 	for i, p := range pairs {
 		at := fmt.Sprintf("%s[%d]", path, i)
 		pair, ok := p.([]any)
 		if !ok || len(pair) != 2 {
-			return misfitAt(at, "expected a [key, value] pair, got %s", jsonKindOf(p))
+			return misfitAt(at, "expected a [key, value] pair, got %s", jsonKind(p))
 		}
 		if err := s.keys.check(pair[0], at+"[0]"); err != nil {
 			return err
@@ -332,7 +332,7 @@ func (s *connectSchema) checkMap(v any, path string) error {
 func (s *connectSchema) checkStruct(v any, path string) error {
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return misfitAt(path, "expected an object (a struct), got %s", jsonKindOf(v))
+		return misfitAt(path, "expected an object (a struct), got %s", jsonKind(v))
 	}
 	// A missing field reads as null in JsonConverter: the same rules apply.
 	for _, f := range s.fields {
@@ -355,7 +355,7 @@ func (s *connectSchema) checkStruct(v any, path string) error {
 func connectInt(v any, path string, lo, hi int64, what string) (int64, error) {
 	n, ok := v.(json.Number)
 	if !ok {
-		return 0, misfitAt(path, "expected %s, got %s", what, jsonKindOf(v))
+		return 0, misfitAt(path, "expected %s, got %s", what, jsonKind(v))
 	}
 	i, err := strconv.ParseInt(string(n), 10, 64)
 	if err != nil {
@@ -375,7 +375,7 @@ func connectInt(v any, path string, lo, hi int64, what string) (int64, error) {
 func connectBytes(v any, path string) ([]byte, error) {
 	s, ok := v.(string)
 	if !ok {
-		return nil, misfitAt(path, "expected bytes (a base64 string), got %s", jsonKindOf(v))
+		return nil, misfitAt(path, "expected bytes (a base64 string), got %s", jsonKind(v))
 	}
 	b, err := base64.StdEncoding.DecodeString(s)
 	if err != nil {
@@ -410,28 +410,6 @@ func schemaPath(at, step string) string {
 		return step
 	}
 	return at + "." + step
-}
-
-// jsonKindOf names the kind of a decoded JSON value for errors.
-func jsonKindOf(v any) string {
-	switch t := v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return fmt.Sprintf("the boolean %t", t)
-	case json.Number:
-		return "the number " + string(t)
-	case string:
-		if len(t) > 40 {
-			return "a string"
-		}
-		return "the string " + strconv.Quote(t)
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
-	}
-	return fmt.Sprintf("a %T", v)
 }
 
 func sortedKeys(m map[string]any) []string {

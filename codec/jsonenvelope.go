@@ -92,7 +92,7 @@ func (c *jsonEnvelopeConverter) ToHostFor(guest, original []byte) (Stored, error
 	if err != nil {
 		return Stored{}, err
 	}
-	v, err := parseJSONExact(guest)
+	v, err := decodeJSONNumbers(guest)
 	if err != nil {
 		return Stored{}, fmt.Errorf("%s: %w", JSONEnvelopeName, err)
 	}
@@ -135,7 +135,7 @@ func (c *jsonEnvelopeConverter) schemaOf(raw []byte) (*connectSchema, error) {
 }
 
 func parseEnvelopeSchema(raw []byte) (*connectSchema, error) {
-	node, err := parseJSONExact(raw)
+	node, err := decodeJSONNumbers(raw)
 	if err != nil { // cannot happen: splitEnvelope checked the whole envelope
 		return nil, fmt.Errorf("%s: the envelope's schema: %w", JSONEnvelopeName, err)
 	}

@@ -100,7 +100,7 @@ func TestJSONEnvelopeRefusesWhatDoesNotFitNamingTheField(t *testing.T) {
 	record := orderEnvelope(orderPayload)
 	base := `"id":1,"customer":{"name":"A"},"total":"BNI=","ts":0`
 	for _, tc := range []struct{ payload, field, reason string }{
-		{`{"id":"1","customer":{"name":"A"},"total":"BNI=","ts":0}`, "id", `expected an int64, got the string "1"`},
+		{`{"id":"1","customer":{"name":"A"},"total":"BNI=","ts":0}`, "id", `expected an int64, got "1"`},
 		{`{"id":1.5,"customer":{"name":"A"},"total":"BNI=","ts":0}`, "id", "not written as an integer"},
 		{`{"customer":{"name":"A"},"total":"BNI=","ts":0}`, "id", "null, but the schema requires an int64 (not optional, no default)"},
 		{`{"id":1,"customer":{},"total":"BNI=","ts":0}`, "customer.name", "null, but the schema requires a string"},

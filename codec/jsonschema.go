@@ -1,9 +1,7 @@
 package codec
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -92,7 +90,7 @@ func (c *jsonSchemaConverter) ToHostFor(guest, original []byte) (Stored, error) 
 	if err != nil {
 		return Stored{}, fmt.Errorf("%s: %w", JSONSchemaName, err)
 	}
-	v, err := parseJSONExact(guest)
+	v, err := decodeJSONNumbers(guest)
 	if err != nil {
 		return Stored{}, fmt.Errorf("%s: %w", JSONSchemaName, err)
 	}
@@ -224,20 +222,4 @@ type onlyReferences struct{}
 
 func (onlyReferences) Load(u string) (any, error) {
 	return nil, fmt.Errorf("%s is not one of the schema's references in the registry (schemas are never fetched from elsewhere)", u)
-}
-
-// parseJSONExact parses exactly one JSON value, numbers kept as written, so
-// that a large integer is validated with every digit.
-func parseJSONExact(b []byte) (any, error) {
-	if !json.Valid(b) {
-		var probe json.RawMessage
-		return nil, fmt.Errorf("%w: %v", ErrInvalidJSON, json.Unmarshal(b, &probe))
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalidJSON, err)
-	}
-	return v, nil
 }
