@@ -279,6 +279,12 @@ func (t *translator) otherSettings(c *partConverter) {
 			}
 		case c.name == codec.JSONName && (s == "decimal.format" || s == "replace.null.with.default"):
 			// Without schemas, JsonConverter has no decimals and no defaults.
+		case c.name == codec.JSONEnvelopeName && s == "decimal.format":
+			t.omit(k, "how Kafka Connect writes a decimal (base64 or a number); here a decimal keeps the form the guest writes it in (json_envelope takes either)")
+		case c.name == codec.JSONEnvelopeName && s == "replace.null.with.default" && strings.EqualFold(v, "false"):
+			// A null field stays null, as json_envelope shows it.
+		case c.name == codec.JSONEnvelopeName && s == "replace.null.with.default":
+			t.omit(k, "Kafka Connect replaces a null field that has a default with the default; json_envelope shows the guest the null")
 		case serializerSettings[s]:
 			t.omit(k, "a serializer setting (how Kafka Connect picks or registers the schema it writes with), with no equivalent: wasm_smt registers no schema, and encodes what a guest writes with the record's own schema (same id), or with the latest version of %s_schema_subject when it is set", c.part)
 		case s == "key.schema.id.deserializer" || s == "value.schema.id.deserializer":

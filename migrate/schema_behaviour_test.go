@@ -56,3 +56,22 @@ func TestAnAvroSinkTranslationDecodesTheValueForTheGuest(t *testing.T) {
 	assert.Contains(t, out.err, "not permitted")
 	assert.Equal(t, customerRecord(t, 43, "ann@example.com"), out.payload)
 }
+
+// JsonConverter without schemas.enable: Kafka Connect's default makes each
+// value an envelope, which the translation reads with json_envelope.
+func TestAJsonConverterSinkWithoutSchemasEnableReadsTheEnvelope(t *testing.T) {
+	conf := sink(
+		"value.converter=org.apache.kafka.connect.json.JsonConverter",
+		"transforms=mask", "transforms.mask.type="+wasmTransformerClass,
+		"transforms.mask.module.path=../testdata/wasm/mask.wasm", "transforms.mask.function.name=mask_email",
+		"transforms.mask.value.converter=org.apache.kafka.connect.json.JsonConverter")
+	const schema = `{"type":"struct","fields":[{"field":"id","type":"int64"},{"field":"email","type":"string"}],"optional":false}`
+	out := one(t, conf, record{payload: `{"schema":` + schema + `,"payload":{"id":1,"email":"bob@example.com"}}`, meta: kafkaMeta()})
+	require.Empty(t, out.err)
+	assert.JSONEq(t, `{"schema":`+schema+`,"payload":{"id":1,"email":"b***@example.com"}}`, out.payload)
+
+	// Plain JSON is not an envelope: it fails, as it fails Kafka Connect's
+	// JsonConverter with schemas.
+	out = one(t, conf, record{payload: `{"id":1,"email":"bob@example.com"}`, meta: kafkaMeta()})
+	assert.Contains(t, out.err, "json_envelope")
+}
