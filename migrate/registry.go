@@ -131,7 +131,8 @@ func (t *translator) registrySettings(c *partConverter) (*registryConf, error) {
 			r.notes = append(r.notes, "basic.auth.credentials.source=URL, and the URL holds no credentials: none are sent.")
 			break
 		}
-		t.basicAuth(r, userInfo.String(), urlProp)
+		pass, _ := userInfo.Password()
+		t.basicAuth(r, userInfo.Username()+":"+pass, urlProp)
 	case "SASL_INHERIT":
 		t.omit(pre+"basic.auth.credentials.source", "SASL_INHERIT takes the registry's credentials from the Kafka client's SASL login (sasl.jaas.config), which has no equivalent here: set schema_registry.basic_auth yourself")
 	default:
