@@ -62,7 +62,9 @@ type SchemaOptions struct {
 }
 
 // schemaBuilders makes the schema-aware converters.
-var schemaBuilders = map[string]func(SchemaOptions) (SchemaConverter, error){}
+var schemaBuilders = map[string]func(SchemaOptions) (SchemaConverter, error){
+	ProtobufName: newProtobuf,
+}
 
 // New returns the converter with the given name or Kafka Connect class name,
 // made with opts when it is schema-aware.
