@@ -63,6 +63,7 @@ type SchemaOptions struct {
 
 // schemaBuilders makes the schema-aware converters.
 var schemaBuilders = map[string]func(SchemaOptions) (SchemaConverter, error){
+	AvroName:     newAvro,
 	ProtobufName: newProtobuf,
 }
 

@@ -15,6 +15,7 @@ type recordFields struct {
 	keyConv       codec.Converter
 	valueConv     codec.Converter
 	headerConv    codec.Converter
+	schemas       schemaConverters // the schema-aware ones among them
 	// chunks recycles the memory of the values guests set, for this
 	// processor's records (see byteArena).
 	chunks *chunkPool
@@ -33,6 +34,7 @@ func newRecordFields(names metadataNames, keyConv, valueConv, headerConv codec.C
 		keyMeta: names.key, topicMeta: names.topic,
 		partitionMeta: names.partition, timestampMeta: names.timestamp,
 		keyConv: keyConv, valueConv: valueConv, headerConv: headerConv,
+		schemas:  schemaConvertersOf(keyConv, valueConv, headerConv),
 		chunks:   newChunkPool(),
 		reserved: map[string]string{},
 	}

@@ -28,7 +28,7 @@ func TestStartUpErrorsNameTheModuleAndWhatWasExpected(t *testing.T) {
 		{"unknown import", fmt.Sprintf("module_path: %s\nfunction: f", modulePath("bad_import.wasm")),
 			"import env.launch_missiles is not a host function"},
 		{"bad converter", fmt.Sprintf("module_path: %s\nfunction: to_upper\nkey_converter: avrox", modulePath("rust.wasm")),
-			`field key_converter: unknown converter "avro"`},
+			`field key_converter: unknown converter "avrox"`},
 		{"same key and topic field", fmt.Sprintf("module_path: %s\nfunction: to_upper\nkey_metadata: k\ntopic_metadata: k", modulePath("rust.wasm")),
 			`fields key_metadata and topic_metadata both name metadata field "k"`},
 	}

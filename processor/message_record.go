@@ -38,6 +38,10 @@ type messageRecord struct {
 	dropped      bool
 	emitted      []*messageRecord // records emitted in this call, over copies of msg
 
+	// keyView and valueView are the JSON a schema-aware converter showed
+	// the guest in this call (see setSchemaPart).
+	keyView, valueView []byte
+
 	// dirty: the guest wrote something in this call. A call that only
 	// reads, the common case, then costs no reset and no commit.
 	dirty bool
@@ -50,6 +54,7 @@ func newMessageRecord(f *recordFields) *messageRecord {
 // reset points the record at msg, forgetting every pending write.
 func (r *messageRecord) reset(msg *service.Message) {
 	r.msg = msg
+	r.keyView, r.valueView = nil, nil
 	if !r.dirty {
 		return
 	}
@@ -113,13 +118,22 @@ func (r *messageRecord) Key() ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("key (metadata field %q): %w", r.f.keyMeta, err)
 	}
+	if r.f.schemas.key != nil {
+		r.keyView = b
+	}
 	return b, nil
 }
 
 // SetKey implements record.Record.
 func (r *messageRecord) SetKey(b []byte) error {
 	r.dirty = true
-	if err := r.key.set(r.arena, b, r.f.keyConv.ToHost); err != nil {
+	var err error
+	if sc := r.f.schemas.key; sc != nil {
+		err = r.key.setSchemaPart(r.arena, b, r.keyView, metaBytes(r.msg, r.f.keyMeta), sc)
+	} else {
+		err = r.key.set(r.arena, b, r.f.keyConv.ToHost)
+	}
+	if err != nil {
 		return fmt.Errorf("key: %w", err)
 	}
 	return nil
@@ -144,13 +158,22 @@ func (r *messageRecord) Value() ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("value: %w", err)
 	}
+	if r.f.schemas.value != nil {
+		r.valueView = b
+	}
 	return b, nil
 }
 
 // SetValue implements record.Record.
 func (r *messageRecord) SetValue(b []byte) error {
 	r.dirty = true
-	if err := r.value.set(r.arena, b, r.f.valueConv.ToHost); err != nil {
+	var err error
+	if sc := r.f.schemas.value; sc != nil {
+		err = r.value.setSchemaPart(r.arena, b, r.valueView, r.originalValue(), sc)
+	} else {
+		err = r.value.set(r.arena, b, r.f.valueConv.ToHost)
+	}
+	if err != nil {
 		return fmt.Errorf("value: %w", err)
 	}
 	return nil
@@ -214,7 +237,17 @@ func (r *messageRecord) SetHeader(name, value []byte) error {
 		return fmt.Errorf("header %q cannot be set: metadata field %q holds %s", key, key, meaning)
 	}
 	var p pendingPart
-	if err := p.set(r.arena, value, r.f.headerConv.ToHost); err != nil {
+	var err error
+	if sc := r.f.schemas.header; sc != nil {
+		var original []byte
+		if r.f.isHeader(key) {
+			original = metaBytes(r.msg, key)
+		}
+		err = p.setSchemaPart(r.arena, value, nil, original, sc)
+	} else {
+		err = p.set(r.arena, value, r.f.headerConv.ToHost)
+	}
+	if err != nil {
 		return fmt.Errorf("header %q: %w", key, err)
 	}
 	r.headers[string(name)] = p

@@ -34,6 +34,7 @@ const (
 	kindLimit        = "limit"         // the call passed max_host_calls or max_call_bytes
 	kindInstance     = "instance"      // no instance could be started to replace a broken one
 	kindCheck        = "check"         // the `check` condition failed to evaluate
+	kindSchema       = "schema"        // a part's schema could not be had, so the guest was not called
 )
 
 // Values of the `outcome` label of wasm_smt_reloads.
@@ -76,7 +77,7 @@ func newSMTMetrics(m *service.Metrics, module, function string) *smtMetrics {
 		labels:      []string{module, function},
 		kindLabels:  map[string][]string{},
 	}
-	for _, kind := range []string{kindGuestError, kindTrap, kindTimeout, kindHostFunction, kindLimit, kindInstance, kindCheck} {
+	for _, kind := range []string{kindGuestError, kindTrap, kindTimeout, kindHostFunction, kindLimit, kindInstance, kindCheck, kindSchema} {
 		sm.kindLabels[kind] = []string{module, function, kind}
 	}
 	sm.reloadOK = []string{module, function, reloadOK}

@@ -171,7 +171,7 @@ func TestMetricsCountCallsAndEachKindOfError(t *testing.T) {
 			assert.LessOrEqual(t, timed, int64(200/latencySampling), "one call in %d is timed", latencySampling)
 			assert.GreaterOrEqual(t, timed, int64(200/latencySampling-2*failed-2))
 			assert.EqualValues(t, failed, m.get(t, metricErrors, module, tt.function, "kind="+tt.kind))
-			for _, other := range []string{kindGuestError, kindTrap, kindTimeout, kindHostFunction, kindLimit, kindInstance, kindCheck} {
+			for _, other := range []string{kindGuestError, kindTrap, kindTimeout, kindHostFunction, kindLimit, kindInstance, kindCheck, kindSchema} {
 				if other != tt.kind {
 					assert.Zero(t, m.get(t, metricErrors, module, tt.function, "kind="+other), other)
 				}

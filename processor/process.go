@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/benthos-wasm/benthos-wasm/schemaregistry"
 )
 
 // ProcessBatch runs the guest function over each message of the batch that
@@ -38,6 +40,10 @@ func (p *wasmSMT) ProcessBatch(ctx context.Context, batch service.MessageBatch) 
 			continue
 		}
 		if check != nil && !passes(check, i, msg, &counts) {
+			out.keep(i)
+			continue
+		}
+		if !p.schemasReady(ctx, msg, &counts) {
 			out.keep(i)
 			continue
 		}
@@ -92,6 +98,26 @@ func (p *wasmSMT) call(ctx context.Context, w *worker) error {
 	err := g.call(ctx, w.rec)
 	p.metrics.latency.Timing(time.Since(start).Nanoseconds(), p.metrics.labels...)
 	return err
+}
+
+// schemasReady gets the schemas of msg's parts (see recordFields.prepare).
+// A message whose schemas cannot be had is flagged with the error, counted,
+// and not handed to the guest.
+func (p *wasmSMT) schemasReady(ctx context.Context, msg *service.Message, counts *batchCounts) bool {
+	err := p.cfg.fields.prepare(ctx, msg)
+	if err == nil {
+		return true
+	}
+	msg.SetError(fmt.Errorf("wasm_smt: %w", err))
+	counts.failed(kindSchema)
+	var regErr *schemaregistry.Error
+	if errors.As(err, &regErr) && (regErr.Unreachable() || regErr.StatusCode >= 500) {
+		// The registry's trouble, not the record's: operators must see it.
+		p.log.Warnf("record not handed to the guest: %v", err)
+	} else {
+		p.log.Debugf("record not handed to the guest: %v", err)
+	}
+	return false
 }
 
 // errNoInstance marks the messages of a batch left without an instance.

@@ -22,7 +22,7 @@ func (p *wasmSMT) runBatchGuest(ctx context.Context, w *worker, batch service.Me
 	check *service.MessageBatchBloblangExecutor, out *batchBuilder, counts *batchCounts) *worker {
 	w.selected = w.selected[:0]
 	for i, msg := range batch {
-		if check == nil || passes(check, i, msg, counts) {
+		if (check == nil || passes(check, i, msg, counts)) && p.schemasReady(ctx, msg, counts) {
 			w.selected = append(w.selected, i)
 		}
 	}

@@ -59,8 +59,13 @@ func converterField(name, part string) *service.ConfigField {
 			"`json` (JSON text; JSON the guest sets becomes a structured payload, or metadata of that JSON type; invalid JSON fails the record). " +
 			"A structured payload is serialised anew when its bytes are next read (by an output, `content()`, another processor): object keys come out sorted and spacing is dropped, " +
 			"so `{\"b\": 1, \"a\": 2}` becomes `{\"a\":2,\"b\":1}`; to keep the bytes exactly as the guest wrote them, use `string` or `bytes`. " +
+			"Records with schemas: `avro`, `protobuf` and `json_schema` read the Confluent wire format (schemas from `schema_registry`), " +
+			"and `json_envelope` reads Kafka Connect's JsonConverter envelope with `schemas.enable=true` (`{\"schema\": ..., \"payload\": ...}`); " +
+			"with each, the guest reads the record decoded as plain JSON, and what it writes is encoded back with the record's own schema (same id), " +
+			"or fails the record, unchanged, with an error naming the field and the schema. " +
 			"The Kafka Connect class names `org.apache.kafka.connect.converters.ByteArrayConverter`, " +
-			"`org.apache.kafka.connect.storage.StringConverter` and `org.apache.kafka.connect.json.JsonConverter` are accepted as aliases.").
+			"`org.apache.kafka.connect.storage.StringConverter`, `org.apache.kafka.connect.json.JsonConverter` (with `schemas.enable=false`), " +
+			"`io.confluent.connect.avro.AvroConverter`, `io.confluent.connect.protobuf.ProtobufConverter` and `io.confluent.connect.json.JsonSchemaConverter` are accepted as aliases.").
 		Default(codec.BytesName).
 		LintRule(fmt.Sprintf(`let options = [%s]
 root = if !$options.contains(this) { [ "%s: value %%q is not a converter, expected one of %s".format(this) ] }`,

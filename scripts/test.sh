@@ -37,6 +37,7 @@ fi
 go vet ./...
 (cd sdk/go && go vet ./... && GOOS=wasip1 GOARCH=wasm go vet ./...)
 (cd testdata/go && GOOS=wasip1 GOARCH=wasm go vet ./...)
+(cd testdata/mask && GOOS=wasip1 GOARCH=wasm go vet ./...)
 (cd testdata/transform/go && go vet ./... && GOOS=wasip1 GOARCH=wasm go vet ./...)
 (cd testdata/connectwasm/go && go vet ./... && GOOS=wasip1 GOARCH=wasm go vet ./...)
 

@@ -13,6 +13,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 "$here/rust/build.sh"
 "$here/go/build.sh"
+"$here/mask/build.sh"
 "$here/c/build.sh"
 "$here/assemblyscript/build.sh"
 "$here/transform/go/build.sh"

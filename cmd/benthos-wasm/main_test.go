@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/twmb/franz-go/pkg/sr"
+	"github.com/twmb/franz-go/pkg/sr/srfake"
 )
 
 // binary is the benthos-wasm binary built once for these tests.
@@ -42,6 +44,29 @@ func benthosWasm(t *testing.T, args ...string) (string, error) {
 	return string(out), err
 }
 
+// benthosWasmEnv runs the binary from the repository root with env added.
+func benthosWasmEnv(t *testing.T, env []string, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Dir = repoRoot
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// exampleRegistry serves the schemas the examples' tests expect, on
+// loopback, and returns its URL: config/examples/schemas/orders-value.avsc
+// as id 1 of subject orders-value.
+func exampleRegistry(t *testing.T) string {
+	t.Helper()
+	schema, err := os.ReadFile(filepath.Join(repoRoot, "config", "examples", "schemas", "orders-value.avsc"))
+	require.NoError(t, err)
+	reg := srfake.New()
+	t.Cleanup(reg.Close)
+	reg.SeedSchema("orders-value", 1, 1, sr.Schema{Schema: string(schema), Type: sr.TypeAvro})
+	return reg.URL()
+}
+
 func examples(t *testing.T) []string {
 	t.Helper()
 	paths, err := filepath.Glob(filepath.Join(repoRoot, "config", "examples", "*.yaml"))
@@ -60,8 +85,9 @@ func TestExamplesPassLint(t *testing.T) {
 }
 
 func TestExamplesPassTheirUnitTests(t *testing.T) {
+	registry := exampleRegistry(t)
 	for _, example := range examples(t) {
-		out, err := benthosWasm(t, "test", example)
+		out, err := benthosWasmEnv(t, []string{"SCHEMA_REGISTRY_URL=" + registry}, "test", example)
 		assert.NoError(t, err, out)
 		assert.Contains(t, out, "Test '"+example+"' succeeded")
 	}

@@ -1,0 +1,216 @@
+package main
+
+// End-to-end tests of the schema-aware converters through the real binary:
+// a `benthos-wasm kafka-dev` broker with its schema registry (or a registry
+// the test stops and starts), `benthos-wasm run` on config/examples, and
+// franz-go with hamba/avro as the independent producer and reader.
+
+import (
+	"context"
+	be "encoding/binary"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hamba/avro/v2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/sr"
+	"github.com/twmb/franz-go/pkg/sr/srfake"
+)
+
+// ordersSchema is the example's schema, config/examples/schemas/orders-value.avsc.
+func ordersSchema(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(repoRoot, "config", "examples", "schemas", "orders-value.avsc"))
+	require.NoError(t, err)
+	return string(b)
+}
+
+// avroRecord encodes value with schema and frames it with id in the
+// Confluent wire format.
+func avroRecord(t *testing.T, id int, schema string, value any) []byte {
+	t.Helper()
+	data, err := avro.Marshal(avro.MustParse(schema), value)
+	require.NoError(t, err)
+	return append(be.BigEndian.AppendUint32([]byte{0}, uint32(id)), data...)
+}
+
+// decodeOrder reads an Avro order back, checking its schema id.
+func decodeOrder(t *testing.T, schema string, wantID int, b []byte) map[string]any {
+	t.Helper()
+	require.GreaterOrEqual(t, len(b), 5)
+	require.Equal(t, byte(0), b[0], "magic byte")
+	require.Equal(t, uint32(wantID), be.BigEndian.Uint32(b[1:5]), "schema id")
+	var v map[string]any
+	require.NoError(t, avro.Unmarshal(avro.MustParse(schema), b[5:], &v))
+	return v
+}
+
+func registryURLOf(t *testing.T, dev *process) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(dev.out.String(), "kafka-dev: in-memory schema registry (Confluent REST API) at ")
+	require.True(t, ok, dev.out.String())
+	return strings.Fields(rest)[0]
+}
+
+func register(t *testing.T, url, subject, schema string, typ sr.SchemaType) int {
+	t.Helper()
+	cl, err := sr.NewClient(sr.URLs(url))
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s, err := cl.CreateSchema(ctx, subject, sr.Schema{Schema: schema, Type: typ})
+	require.NoError(t, err)
+	return s.ID
+}
+
+func TestSchemaE2EAvroExampleMasksAndDeadLettersWhatDoesNotFit(t *testing.T) {
+	addr, dev := startKafkaDev(t, "--topics", "orders,orders-masked,orders-dead-letter", "--schema-registry-port", "0")
+	url := registryURLOf(t, dev)
+	schema := ordersSchema(t)
+	id := register(t, url, "orders-value", schema, sr.TypeAvro)
+	// The same record with the email as bytes: the guest sees base64 and
+	// writes a masked string that is not base64, so its write cannot fit.
+	bytesSchema := strings.Replace(schema, `["null", "string"]`, `["null", "bytes"]`, 1)
+	bytesID := register(t, url, "orders-bytes-value", bytesSchema, sr.TypeAvro)
+
+	const n = 30
+	var records []*kgo.Record
+	for i := range n {
+		var email any = fmt.Sprintf("user%d@example.com", i)
+		if i%5 == 0 {
+			email = nil // the union's null branch: nothing to mask
+		}
+		records = append(records, &kgo.Record{Topic: "orders", Key: []byte(fmt.Sprint(i)),
+			Value: avroRecord(t, id, schema, map[string]any{"id": int64(i), "email": email})})
+	}
+	notWire := []byte(`{"id":100,"email":"x@example.com"}`)
+	unknownID := avroRecord(t, 9999, schema, map[string]any{"id": int64(101), "email": "y@example.com"})
+	unfit := avroRecord(t, bytesID, bytesSchema, map[string]any{"id": int64(102), "email": []byte("z@example.com")})
+	records = append(records,
+		&kgo.Record{Topic: "orders", Key: []byte("not-wire"), Value: notWire},
+		&kgo.Record{Topic: "orders", Key: []byte("unknown-id"), Value: unknownID},
+		&kgo.Record{Topic: "orders", Key: []byte("unfit"), Value: unfit})
+	produceRecords(t, addr, records)
+
+	runPipeline(t, "config/examples/kafka-avro.yaml", "KAFKA_BROKERS="+addr, "SCHEMA_REGISTRY_URL="+url, "KAFKA_GROUP=avro-e2e")
+	out := collect(t, addr, "orders-masked", "orders-dead-letter")
+	byKey := map[string]*kgo.Record{}
+	waitUntil(t, 60*time.Second, fmt.Sprintf("%d records on orders-masked and orders-dead-letter", n+3), func() bool {
+		for _, r := range out.snapshot() {
+			byKey[string(r.Key)] = r
+		}
+		return len(byKey) >= n+3
+	})
+
+	for i := range n {
+		r := byKey[fmt.Sprint(i)]
+		require.Equal(t, "orders-masked", r.Topic, "record %d", i)
+		got := decodeOrder(t, schema, id, r.Value)
+		assert.Equal(t, int64(i), got["id"])
+		if i%5 == 0 {
+			assert.Nil(t, got["email"], "record %d: null stays null", i)
+		} else {
+			assert.Equal(t, "u***@example.com", got["email"], "record %d", i)
+		}
+	}
+	for key, want := range map[string]struct {
+		value  []byte
+		reason string
+	}{
+		"not-wire":   {notWire, "not in the Confluent wire format"},
+		"unknown-id": {unknownID, "schema id 9999: not found in schema registry " + url},
+		"unfit":      {unfit, fmt.Sprintf(`field email does not fit schema id %d (subject "orders-bytes-value" version 1): expected base64 bytes`, bytesID)},
+	} {
+		r := byKey[key]
+		require.Equal(t, "orders-dead-letter", r.Topic, key)
+		assert.Equal(t, want.value, r.Value, "%s: unchanged", key)
+		reason, _ := header(r, "dead_letter_error")
+		assert.Contains(t, reason, want.reason, key)
+	}
+}
+
+// serveRegistry serves reg's handler on addr ("127.0.0.1:0" for any port)
+// until the returned stop is called; the registry's data outlives it.
+func serveRegistry(t *testing.T, reg *srfake.Registry, addr string) (url string, stop func()) {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
+	require.NoError(t, err)
+	srv := &http.Server{Handler: reg.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	stopped := false
+	stop = func() {
+		if !stopped {
+			stopped = true
+			_ = srv.Close()
+		}
+	}
+	t.Cleanup(stop)
+	return "http://" + ln.Addr().String(), stop
+}
+
+func TestSchemaE2ERegistryDownThenUpLosesNothing(t *testing.T) {
+	addr, _ := startKafkaDev(t, "--topics", "orders,orders-masked")
+	reg := srfake.NewRegistry()
+	schema := ordersSchema(t)
+	reg.SeedSchema("orders-value", 1, 1, sr.Schema{Schema: schema, Type: sr.TypeAvro})
+	url, stop := serveRegistry(t, reg, "127.0.0.1:0")
+	stop() // down before the pipeline has fetched any schema
+
+	// Errored records are rejected, so the input replays them until they
+	// pass: with a registry that is down, the records wait, none is lost.
+	config := writeConfig(t, fmt.Sprintf(`
+input:
+  kafka_franz:
+    seed_brokers: [ %[1]q ]
+    topics: [ orders ]
+    consumer_group: registry-down
+    fetch_max_wait: 200ms
+pipeline:
+  processors:
+    - wasm_smt:
+        module_path: ./testdata/wasm/mask.wasm
+        function: mask_email
+        value_converter: io.confluent.connect.avro.AvroConverter
+        schema_registry: { url: %[2]q }
+output:
+  reject_errored:
+    kafka_franz:
+      seed_brokers: [ %[1]q ]
+      topic: orders-masked
+`, addr, url))
+	const n = 20
+	var records []*kgo.Record
+	for i := range n {
+		records = append(records, &kgo.Record{Topic: "orders",
+			Value: avroRecord(t, 1, schema, map[string]any{"id": int64(i), "email": fmt.Sprintf("u%d@example.com", i)})})
+	}
+	produceRecords(t, addr, records)
+	pipeline := runPipeline(t, config)
+	out := collect(t, addr, "orders-masked")
+
+	waitUntil(t, 30*time.Second, "the pipeline to find the registry down", func() bool {
+		return strings.Contains(pipeline.out.String(), "is unreachable")
+	})
+	time.Sleep(time.Second)
+	assert.Empty(t, out.snapshot(), "nothing gets through while the registry is down")
+
+	_, stop = serveRegistry(t, reg, strings.TrimPrefix(url, "http://"))
+	waitUntil(t, 60*time.Second, fmt.Sprintf("%d records on orders-masked after the registry came back", n), func() bool {
+		return len(out.snapshot()) >= n
+	})
+	seen := map[int64]bool{}
+	for _, r := range out.snapshot() {
+		got := decodeOrder(t, schema, 1, r.Value)
+		assert.Equal(t, "u***@example.com", got["email"])
+		seen[got["id"].(int64)] = true
+	}
+	assert.Len(t, seen, n, "every record, once the registry is back")
+}
