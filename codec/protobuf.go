@@ -192,9 +192,7 @@ func (c *protobufConverter) FromBytes(raw []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", ProtobufName, err)
 	}
 	m := dynamicpb.NewMessage(d.msg)
-	// AllowPartial: a proto2 record missing a required field is still shown
-	// (the field as null); the guest must fill it in to write the record.
-	if err := (proto.UnmarshalOptions{AllowPartial: true}).Unmarshal(d.data, m); err != nil {
+	if err := unmarshalDynamic(d.data, m); err != nil {
 		return nil, fmt.Errorf("%s: the data does not decode as message %s of %s: %w", ProtobufName, d.msg.FullName(), c.schemas.describe(d.schema), err)
 	}
 	out, err := appendProtoJSON(make([]byte, 0, 2*len(d.data)+16), m, d.schema.schema.types)
@@ -202,6 +200,23 @@ func (c *protobufConverter) FromBytes(raw []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%s: message %s of %s: %w", ProtobufName, d.msg.FullName(), c.schemas.describe(d.schema), err)
 	}
 	return out, nil
+}
+
+// unmarshalDynamic decodes data into m. AllowPartial: a proto2 record
+// missing a required field is still shown (the field as null); the guest
+// must fill it in to write the record.
+func unmarshalDynamic(data []byte, m *dynamicpb.Message) (err error) {
+	// protobuf-go v1.36's reflective decoder, the one dynamic messages use,
+	// panics on some malformed input (a map entry whose key repeats with
+	// the wrong wire type: 3a 05 0a 01 30 08 30 for map<string, int32> = 7),
+	// where the generated-code decoder returns an error. Bytes from the
+	// outside must not crash the host.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("cannot parse invalid wire-format data (%v)", r)
+		}
+	}()
+	return (proto.UnmarshalOptions{AllowPartial: true}).Unmarshal(data, m)
 }
 
 // FromValue implements Converter: a header or key held in metadata is the
@@ -223,7 +238,7 @@ func (c *protobufConverter) ToHostFor(guest, original []byte) (Stored, error) {
 	if err != nil {
 		return Stored{}, fmt.Errorf("%s: %w", ProtobufName, err)
 	}
-	v, err := protoDecodeJSON(guest)
+	v, err := decodeJSONNumbers(guest)
 	if err != nil {
 		return Stored{}, fmt.Errorf("%s: %w", ProtobufName, err)
 	}

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/bufbuild/protocompile/linker"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -166,7 +165,7 @@ func appendProtoMap(dst []byte, fd protoreflect.FieldDescriptor, mp protoreflect
 		}
 		switch kind {
 		case protoreflect.StringKind:
-			dst = appendProtoJSONString(dst, k.String())
+			dst = appendJSONString(dst, k.String())
 		case protoreflect.BoolKind:
 			dst = append(dst, '"')
 			dst = strconv.AppendBool(dst, k.Bool())
@@ -223,7 +222,7 @@ func appendProtoValue(dst []byte, fd protoreflect.FieldDescriptor, v protoreflec
 	case protoreflect.DoubleKind:
 		return appendProtoFloat(dst, v.Float(), 64), nil
 	case protoreflect.StringKind:
-		return appendProtoJSONString(dst, v.String()), nil
+		return appendJSONString(dst, v.String()), nil
 	case protoreflect.BytesKind:
 		dst = append(dst, '"')
 		dst = base64.StdEncoding.AppendEncode(dst, v.Bytes())
@@ -299,48 +298,6 @@ func appendProtoFloat(dst []byte, f float64, bits int) []byte {
 	return dst
 }
 
-// appendProtoJSONString appends s as a JSON string, as encoding/json writes
-// it (invalid UTF-8 as U+FFFD), without HTML escaping.
-func appendProtoJSONString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && size == 1 {
-				dst = append(dst, s[start:i]...)
-				dst = append(dst, `\ufffd`...)
-				start = i + 1
-			}
-			i += size
-			continue
-		}
-		if c >= 0x20 && c != '"' && c != '\\' {
-			i++
-			continue
-		}
-		dst = append(dst, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			dst = append(dst, '\\', c)
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		default:
-			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		}
-		i++
-		start = i
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
-
 // protoMisfit is where a guest's JSON does not fit the message, and why.
 // The path is collected as the error goes up, innermost segment first, so
 // that a value that fits costs no path strings.
@@ -361,7 +318,7 @@ func (e *protoMisfit) field() string {
 	var b strings.Builder
 	for i := len(e.segments) - 1; i >= 0; i-- {
 		s := e.segments[i]
-		if b.Len() > 0 && s[0] != '[' {
+		if b.Len() > 0 && !strings.HasPrefix(s, "[") {
 			b.WriteByte('.')
 		}
 		b.WriteString(s)
@@ -401,7 +358,7 @@ func protoFromJSON(m protoreflect.Message, v any, types linker.Resolver) error {
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return protoMisfitf("expected an object (message %s), got %s", md.FullName(), protoJSONKind(v))
+		return protoMisfitf("expected an object (message %s), got %s", md.FullName(), jsonKind(v))
 	}
 	fields := md.Fields()
 	matched := 0
@@ -436,7 +393,11 @@ func protoFromJSON(m protoreflect.Message, v any, types linker.Resolver) error {
 			}
 		}
 		slices.Sort(unknown)
-		return inField(protoMisfitf("message %s has no such field (fields are named as in the .proto)", md.FullName()), unknown[0])
+		segment := unknown[0]
+		if !protoreflect.Name(segment).IsValid() {
+			segment = fmt.Sprintf("[%q]", segment) // "" or "a.b" would make the path ambiguous
+		}
+		return inField(protoMisfitf("message %s has no such field (fields are named as in the .proto)", md.FullName()), segment)
 	}
 	return nil
 }
@@ -446,7 +407,7 @@ func protoFieldFromJSON(m protoreflect.Message, fd protoreflect.FieldDescriptor,
 	case fd.IsList():
 		arr, ok := v.([]any)
 		if !ok {
-			return protoMisfitf("expected an array, got %s", protoJSONKind(v))
+			return protoMisfitf("expected an array, got %s", jsonKind(v))
 		}
 		list := m.Mutable(fd).List()
 		for i, e := range arr {
@@ -459,7 +420,7 @@ func protoFieldFromJSON(m protoreflect.Message, fd protoreflect.FieldDescriptor,
 	case fd.IsMap():
 		obj, ok := v.(map[string]any)
 		if !ok {
-			return protoMisfitf("expected an object (a map), got %s", protoJSONKind(v))
+			return protoMisfitf("expected an object (a map), got %s", jsonKind(v))
 		}
 		mp := m.Mutable(fd).Map()
 		for k, e := range obj {
@@ -507,12 +468,12 @@ func protoScalarFromJSON(fd protoreflect.FieldDescriptor, v any) (protoreflect.V
 		if b, ok := v.(bool); ok {
 			return protoreflect.ValueOfBool(b), nil
 		}
-		return protoreflect.Value{}, protoMisfitf("expected a boolean, got %s", protoJSONKind(v))
+		return protoreflect.Value{}, protoMisfitf("expected a boolean, got %s", jsonKind(v))
 	case protoreflect.StringKind:
 		if s, ok := v.(string); ok {
 			return protoreflect.ValueOfString(s), nil
 		}
-		return protoreflect.Value{}, protoMisfitf("expected a string, got %s", protoJSONKind(v))
+		return protoreflect.Value{}, protoMisfitf("expected a string, got %s", jsonKind(v))
 	case protoreflect.BytesKind:
 		b, err := protoBytesFromJSON(v)
 		return protoreflect.ValueOfBytes(b), err
@@ -574,7 +535,7 @@ func protoIntFromJSON(kind protoreflect.Kind, v any, bits int) (int64, error) {
 		}
 	}
 	lo, hi := int64(math.MinInt64)>>(64-bits), int64(math.MaxInt64)>>(64-bits)
-	return 0, protoMisfitf("expected an %s (a whole number from %d to %d), got %s", kind, lo, hi, protoJSONKind(v))
+	return 0, protoMisfitf("expected an %s (a whole number from %d to %d), got %s", kind, lo, hi, jsonKind(v))
 }
 
 func protoUintFromJSON(kind protoreflect.Kind, v any, bits int) (uint64, error) {
@@ -587,7 +548,7 @@ func protoUintFromJSON(kind protoreflect.Kind, v any, bits int) (uint64, error) 
 			return uint64(f), nil
 		}
 	}
-	return 0, protoMisfitf("expected a %s (a whole number from 0 to %d), got %s", kind, uint64(math.MaxUint64)>>(64-bits), protoJSONKind(v))
+	return 0, protoMisfitf("expected a %s (a whole number from 0 to %d), got %s", kind, uint64(math.MaxUint64)>>(64-bits), jsonKind(v))
 }
 
 func protoFloatFromJSON(v any, bits int) (float64, error) {
@@ -597,7 +558,7 @@ func protoFloatFromJSON(v any, bits int) (float64, error) {
 	}
 	s, ok := numberText(v)
 	if !ok {
-		return 0, protoMisfitf(`expected a %s (a number, or "NaN", "Infinity", "-Infinity"), got %s`, what, protoJSONKind(v))
+		return 0, protoMisfitf(`expected a %s (a number, or "NaN", "Infinity", "-Infinity"), got %s`, what, jsonKind(v))
 	}
 	switch s {
 	case "NaN":
@@ -611,7 +572,7 @@ func protoFloatFromJSON(v any, bits int) (float64, error) {
 	// (as the float32 shown for it is), one beyond it is out of range.
 	f, err := strconv.ParseFloat(s, bits)
 	if err != nil {
-		return 0, protoMisfitf(`expected a %s (a number, or "NaN", "Infinity", "-Infinity"), got %s`, what, protoJSONKind(v))
+		return 0, protoMisfitf(`expected a %s (a number, or "NaN", "Infinity", "-Infinity"), got %s`, what, jsonKind(v))
 	}
 	return f, nil
 }
@@ -633,7 +594,7 @@ func protoBytesFromJSON(v any) ([]byte, error) {
 			return b, nil
 		}
 	}
-	return nil, protoMisfitf("expected bytes in base64 (a string), got %s", protoJSONKind(v))
+	return nil, protoMisfitf("expected bytes in base64 (a string), got %s", jsonKind(v))
 }
 
 func protoEnumFromJSON(ed protoreflect.EnumDescriptor, v any) (protoreflect.Value, error) {
@@ -657,7 +618,7 @@ func protoEnumFromJSON(ed protoreflect.EnumDescriptor, v any) (protoreflect.Valu
 	if values.Len() > 10 {
 		names = append(names, "...")
 	}
-	return protoreflect.Value{}, protoMisfitf("expected a name of enum %s (%s) or its number, got %s", ed.FullName(), strings.Join(names, ", "), protoJSONKind(v))
+	return protoreflect.Value{}, protoMisfitf("expected a name of enum %s (%s) or its number, got %s", ed.FullName(), strings.Join(names, ", "), jsonKind(v))
 }
 
 func protoMapKeyFromJSON(fd protoreflect.FieldDescriptor, k string) (protoreflect.MapKey, error) {
@@ -675,7 +636,7 @@ func protoMapKeyFromJSON(fd protoreflect.FieldDescriptor, k string) (protoreflec
 	default:
 		v, err := protoScalarFromJSON(fd, k)
 		if err != nil {
-			return protoreflect.MapKey{}, protoMisfitf("the map's keys are %s: %s", kind, err.(*protoMisfit).reason)
+			return protoreflect.MapKey{}, protoMisfitf("the map's keys are %s: %v", kind, err)
 		}
 		return v.MapKey(), nil
 	}
@@ -684,11 +645,11 @@ func protoMapKeyFromJSON(fd protoreflect.FieldDescriptor, k string) (protoreflec
 func timestampFromJSON(m protoreflect.Message, v any) error {
 	s, ok := v.(string)
 	if !ok {
-		return protoMisfitf(`expected a google.protobuf.Timestamp (an RFC 3339 string like "2024-01-31T13:45:30.123Z"), got %s`, protoJSONKind(v))
+		return protoMisfitf(`expected a google.protobuf.Timestamp (an RFC 3339 string like "2024-01-31T13:45:30.123Z"), got %s`, jsonKind(v))
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return protoMisfitf(`expected a google.protobuf.Timestamp (an RFC 3339 string like "2024-01-31T13:45:30.123Z"), got %s`, protoJSONKind(v))
+		return protoMisfitf(`expected a google.protobuf.Timestamp (an RFC 3339 string like "2024-01-31T13:45:30.123Z"), got %s`, jsonKind(v))
 	}
 	if secs := t.Unix(); secs < minTimestampSeconds || secs > maxTimestampSeconds {
 		return protoMisfitf("google.protobuf.Timestamp %s is beyond the years 0001 to 9999", s)
@@ -709,44 +670,4 @@ func protojsonFromJSON(m protoreflect.Message, v any, types linker.Resolver) err
 		return protoMisfitf("expected %s in protojson's form: %v", m.Descriptor().FullName(), err)
 	}
 	return nil
-}
-
-// protoDecodeJSON parses one JSON value, keeping numbers as written
-// (json.Number), so a 64-bit integer keeps every digit.
-func protoDecodeJSON(b []byte) (any, error) {
-	// Valid first: the decoder alone would accept one value followed by
-	// anything.
-	if !json.Valid(b) {
-		var probe json.RawMessage
-		return nil, fmt.Errorf("%w: %v", ErrInvalidJSON, json.Unmarshal(b, &probe))
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalidJSON, err)
-	}
-	return v, nil
-}
-
-// protoJSONKind names a parsed JSON value for errors.
-func protoJSONKind(v any) string {
-	switch t := v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "a boolean"
-	case json.Number:
-		return "the number " + string(t)
-	case string:
-		if len(t) > 40 {
-			return "a string"
-		}
-		return strconv.Quote(t)
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
-	}
-	return fmt.Sprintf("%T", v)
 }

@@ -9,13 +9,13 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/bufbuild/protocompile"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/twmb/franz-go/pkg/sr"
-	"github.com/twmb/franz-go/pkg/sr/srfake"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -133,35 +133,30 @@ const (
 
 // protoRegistry is an in-memory registry holding the test schemas, and a
 // client of it.
-func protoRegistry(t *testing.T) (*srfake.Registry, *schemaregistry.Client) {
+func protoRegistry(t testing.TB) *testRegistry {
 	t.Helper()
-	reg := srfake.New()
-	t.Cleanup(reg.Close)
-	reg.SeedSchema("orders-value", 1, orderID, sr.Schema{Type: sr.TypeProtobuf, Schema: orderProto})
-	reg.SeedSchema("currency", 1, 10, sr.Schema{Type: sr.TypeProtobuf, Schema: currencyProto})
-	reg.SeedSchema("money", 1, 11, sr.Schema{Type: sr.TypeProtobuf, Schema: moneyProto, References: []sr.SchemaReference{
+	reg := newTestRegistry(t)
+	reg.seed("orders-value", orderID, sr.Schema{Type: sr.TypeProtobuf, Schema: orderProto})
+	reg.seed("currency", 10, sr.Schema{Type: sr.TypeProtobuf, Schema: currencyProto})
+	reg.seed("money", 11, sr.Schema{Type: sr.TypeProtobuf, Schema: moneyProto, References: []sr.SchemaReference{
 		{Name: "money/currency.proto", Subject: "currency", Version: 1},
 	}})
-	reg.SeedSchema("invoices-value", 1, invoiceID, sr.Schema{Type: sr.TypeProtobuf, Schema: invoiceProto, References: []sr.SchemaReference{
+	reg.seed("invoices-value", invoiceID, sr.Schema{Type: sr.TypeProtobuf, Schema: invoiceProto, References: []sr.SchemaReference{
 		{Name: "money/money.proto", Subject: "money", Version: 1},
 	}})
-	reg.SeedSchema("legacy-value", 1, legacyID, sr.Schema{Type: sr.TypeProtobuf, Schema: legacyProto})
-	reg.SeedSchema("avro-value", 1, avroID, sr.Schema{Type: sr.TypeAvro, Schema: `"string"`})
-	client, err := schemaregistry.New(schemaregistry.Config{URL: reg.URL()})
-	require.NoError(t, err)
-	return reg, client
+	reg.seed("legacy-value", legacyID, sr.Schema{Type: sr.TypeProtobuf, Schema: legacyProto})
+	reg.seed("avro-value", avroID, sr.Schema{Type: sr.TypeAvro, Schema: `"string"`})
+	return reg
 }
 
-func newProtobuf(t *testing.T, client *schemaregistry.Client, subject string) codec.SchemaConverter {
+func newProtobuf(t testing.TB, reg *testRegistry, subject string) codec.SchemaConverter {
 	t.Helper()
-	c, err := codec.New(codec.ProtobufName, codec.SchemaOptions{Registry: client, Subject: subject, Part: "value"})
-	require.NoError(t, err)
-	return c.(codec.SchemaConverter)
+	return reg.converter(t, codec.ProtobufName, codec.SchemaOptions{Subject: subject, Part: "value"})
 }
 
 // testMessage compiles sources on the producer side (as a producer has its
 // own copy of the .proto) and returns the message named name.
-func testMessage(t *testing.T, sources map[string]string, file string, name protoreflect.FullName) protoreflect.MessageDescriptor {
+func testMessage(t testing.TB, sources map[string]string, file string, name protoreflect.FullName) protoreflect.MessageDescriptor {
 	t.Helper()
 	compiler := protocompile.Compiler{Resolver: protocompile.WithStandardImports(&protocompile.SourceResolver{
 		Accessor: protocompile.SourceAccessorFromMap(sources),
@@ -173,14 +168,14 @@ func testMessage(t *testing.T, sources map[string]string, file string, name prot
 	return md
 }
 
-func orderMessage(t *testing.T, name protoreflect.FullName) protoreflect.MessageDescriptor {
+func orderMessage(t testing.TB, name protoreflect.FullName) protoreflect.MessageDescriptor {
 	return testMessage(t, map[string]string{"order.proto": orderProto}, "order.proto", name)
 }
 
 // produce encodes the message given in protojson text as franz-go's Serde
 // does for a Protobuf producer: the wire header with id and indexes, then
 // the message, deterministically marshalled.
-func produce(t *testing.T, md protoreflect.MessageDescriptor, id int, indexes []int, text string) []byte {
+func produce(t testing.TB, md protoreflect.MessageDescriptor, id int, indexes []int, text string) []byte {
 	t.Helper()
 	m := dynamicpb.NewMessage(md)
 	require.NoError(t, protojson.Unmarshal([]byte(text), m))
@@ -194,7 +189,7 @@ func produce(t *testing.T, md protoreflect.MessageDescriptor, id int, indexes []
 }
 
 // consume decodes a record the converter wrote, as a consumer would.
-func consume(t *testing.T, md protoreflect.MessageDescriptor, record []byte) (id int, indexes []int, m *dynamicpb.Message) {
+func consume(t testing.TB, md protoreflect.MessageDescriptor, record []byte) (id int, indexes []int, m *dynamicpb.Message) {
 	t.Helper()
 	id, rest, err := schemaregistry.SplitWire(record)
 	require.NoError(t, err)
@@ -206,8 +201,8 @@ func consume(t *testing.T, md protoreflect.MessageDescriptor, record []byte) (id
 }
 
 func TestProtobufShowsTheMessageAsPlainJSON(t *testing.T) {
-	_, client := protoRegistry(t)
-	c := newProtobuf(t, client, "")
+	reg := protoRegistry(t)
+	c := newProtobuf(t, reg, "")
 	md := orderMessage(t, "shop.Order")
 
 	for name, tc := range map[string]struct{ producer, guest string }{
@@ -238,8 +233,8 @@ func TestProtobufShowsTheMessageAsPlainJSON(t *testing.T) {
 }
 
 func TestProtobufRoundTripGivesTheSameBytes(t *testing.T) {
-	_, client := protoRegistry(t)
-	c := newProtobuf(t, client, "")
+	reg := protoRegistry(t)
+	c := newProtobuf(t, reg, "")
 	order := map[string]string{"order.proto": orderProto}
 	invoice := map[string]string{"invoice.proto": invoiceProto, "money/money.proto": moneyProto, "money/currency.proto": currencyProto}
 	legacy := map[string]string{"legacy.proto": legacyProto}
@@ -271,8 +266,8 @@ func TestProtobufRoundTripGivesTheSameBytes(t *testing.T) {
 }
 
 func TestProtobufShowsNestedSecondAndReferencedMessages(t *testing.T) {
-	_, client := protoRegistry(t)
-	c := newProtobuf(t, client, "")
+	reg := protoRegistry(t)
+	c := newProtobuf(t, reg, "")
 	invoice := map[string]string{"invoice.proto": invoiceProto, "money/money.proto": moneyProto, "money/currency.proto": currencyProto}
 
 	for _, tc := range []struct {
@@ -301,8 +296,8 @@ func TestProtobufShowsNestedSecondAndReferencedMessages(t *testing.T) {
 }
 
 func TestProtobufEncodesWhatTheGuestChanged(t *testing.T) {
-	_, client := protoRegistry(t)
-	c := newProtobuf(t, client, "")
+	reg := protoRegistry(t)
+	c := newProtobuf(t, reg, "")
 	md := orderMessage(t, "shop.Order")
 	record := produce(t, md, orderID, []int{0}, fullOrderProtojson)
 	guest, err := c.FromBytes(record)
@@ -348,8 +343,8 @@ func TestProtobufEncodesWhatTheGuestChanged(t *testing.T) {
 }
 
 func TestProtobufRefusesWhatDoesNotFitNamingTheFieldAndSchema(t *testing.T) {
-	_, client := protoRegistry(t)
-	c := newProtobuf(t, client, "")
+	reg := protoRegistry(t)
+	c := newProtobuf(t, reg, "")
 	record := produce(t, orderMessage(t, "shop.Order"), orderID, []int{0}, `{"id": "o-1"}`)
 	const schema = `schema id 1 (subject "orders-value" version 1) message shop.Order`
 
@@ -357,6 +352,8 @@ func TestProtobufRefusesWhatDoesNotFitNamingTheFieldAndSchema(t *testing.T) {
 		guest, field, reason string
 	}{
 		{`{"idd":"x","id":"y"}`, "idd", "message shop.Order has no such field"},
+		{`{"":1}`, `[""]`, "message shop.Order has no such field"},
+		{`{"customer":{"a.b":1}}`, `customer["a.b"]`, "message shop.Customer has no such field"},
 		{`{"noteId":1}`, "noteId", "message shop.Order has no such field (fields are named as in the .proto)"},
 		{`{"big":"abc"}`, "big", `expected an int64 (a whole number from -9223372036854775808 to 9223372036854775807), got "abc"`},
 		{`{"big":9223372036854775808}`, "big", "got the number 9223372036854775808"},
@@ -406,8 +403,8 @@ func TestProtobufRefusesWhatDoesNotFitNamingTheFieldAndSchema(t *testing.T) {
 }
 
 func TestProtobufRefusesWhatIsNotAProtobufRecord(t *testing.T) {
-	reg, client := protoRegistry(t)
-	c := newProtobuf(t, client, "")
+	reg := protoRegistry(t)
+	c := newProtobuf(t, reg, "")
 	ctx := context.Background()
 
 	_, err := c.FromBytes([]byte(`{"id":"x"}`))
@@ -419,9 +416,9 @@ func TestProtobufRefusesWhatIsNotAProtobufRecord(t *testing.T) {
 	unknown := []byte{0, 0, 0, 0, 99, 0, 0x0a, 0x01, 'x'}
 	err = c.Prepare(ctx, unknown)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "protobuf: schema id 99: not found in schema registry "+reg.URL())
+	assert.Contains(t, err.Error(), "protobuf: schema id 99: not found in schema registry "+reg.fake.URL())
 	_, err = c.FromBytes(unknown)
-	assert.Contains(t, err.Error(), "schema id 99: not found in schema registry "+reg.URL())
+	assert.Contains(t, err.Error(), "schema id 99: not found in schema registry "+reg.fake.URL())
 
 	err = c.Prepare(ctx, []byte{0, 0, 0, 0, avroID, 0})
 	assert.EqualError(t, err, "protobuf: schema id 4 has type AVRO, not PROTOBUF (converter protobuf)")
@@ -435,6 +432,10 @@ func TestProtobufRefusesWhatIsNotAProtobufRecord(t *testing.T) {
 	_, err = c.FromBytes([]byte{0, 0, 0, 0, orderID, 0, 0xff})
 	assert.ErrorContains(t, err, `protobuf: the data does not decode as message shop.Order of schema id 1 (subject "orders-value" version 1)`)
 
+	// Malformed data on which protobuf-go's reflective decoder panics.
+	_, err = c.FromBytes(append([]byte{0, 0, 0, 0, orderID, 0}, 0x3a, 0x05, 0x0a, 0x01, 0x30, 0x08, 0x30))
+	assert.ErrorContains(t, err, "protobuf: the data does not decode as message shop.Order of schema id 1")
+
 	_, err = c.FromValue(42)
 	assert.ErrorIs(t, err, schemaregistry.ErrNotWireFormat)
 
@@ -445,17 +446,19 @@ func TestProtobufRefusesWhatIsNotAProtobufRecord(t *testing.T) {
 	_, err = c.ToHost([]byte(`{}`))
 	assert.ErrorContains(t, err, "protobuf: the record had no such part, so there is no schema to encode it with (set a schema subject")
 
-	reg.SeedSchema("broken-value", 1, 20, sr.Schema{Type: sr.TypeProtobuf, Schema: `syntax = "proto3"; message X { int32 a = 1 }`})
+	reg.seed("broken-value", 20, sr.Schema{Type: sr.TypeProtobuf, Schema: `syntax = "proto3"; message X { int32 a = 1 }`})
 	err = c.Prepare(ctx, []byte{0, 0, 0, 0, 20, 0})
 	assert.ErrorContains(t, err, "protobuf: schema id 20 is not a valid Protobuf schema: schema-20.proto:1:")
-	reg.SeedSchema("unreferenced-value", 1, 21, sr.Schema{Type: sr.TypeProtobuf, Schema: `syntax = "proto3"; import "nowhere.proto"; message X { int32 a = 1; }`})
+	reg.seed("unreferenced-value", 21, sr.Schema{Type: sr.TypeProtobuf, Schema: `syntax = "proto3"; import "nowhere.proto"; message X { int32 a = 1; }`})
 	err = c.Prepare(ctx, []byte{0, 0, 0, 0, 21, 0})
 	assert.ErrorContains(t, err, `protobuf: schema id 21 is not a valid Protobuf schema: schema-21.proto:1:27: could not resolve path "nowhere.proto": file does not exist (an import must be a well-known type or one of the schema's references)`)
 
 	// A reference the registry fails to give fails the records of that
 	// schema, naming it; they decode once the registry answers again.
-	reg.Intercept(func(w http.ResponseWriter, r *http.Request) bool {
-		if strings.HasPrefix(r.URL.Path, "/subjects/money/") {
+	var down atomic.Bool
+	down.Store(true)
+	reg.fake.Intercept(func(w http.ResponseWriter, r *http.Request) bool {
+		if down.Load() && strings.HasPrefix(r.URL.Path, "/subjects/money/") {
 			http.Error(w, `{"error_code":50001,"message":"store down"}`, http.StatusInternalServerError)
 			return true
 		}
@@ -463,8 +466,8 @@ func TestProtobufRefusesWhatIsNotAProtobufRecord(t *testing.T) {
 	})
 	invoice := []byte{0, 0, 0, 0, invoiceID, 0}
 	err = c.Prepare(ctx, invoice)
-	assert.ErrorContains(t, err, `protobuf: schema id 2: reference "money/money.proto": subject "money" version 1: schema registry `+reg.URL()+` failed (HTTP 500`)
-	reg.ClearInterceptors()
+	assert.ErrorContains(t, err, `protobuf: schema id 2: reference "money/money.proto": subject "money" version 1: schema registry `+reg.fake.URL()+` failed (HTTP 500`)
+	down.Store(false)
 	require.NoError(t, c.Prepare(ctx, invoice))
 	got, err := c.FromBytes(invoice)
 	require.NoError(t, err)
@@ -472,8 +475,8 @@ func TestProtobufRefusesWhatIsNotAProtobufRecord(t *testing.T) {
 }
 
 func TestProtobufAsksTheRegistryOncePerSchemaID(t *testing.T) {
-	_, client := protoRegistry(t)
-	c := newProtobuf(t, client, "")
+	reg := protoRegistry(t)
+	c := newProtobuf(t, reg, "")
 	order := produce(t, orderMessage(t, "shop.Order"), orderID, []int{0}, fullOrderProtojson)
 	customer := produce(t, orderMessage(t, "shop.Customer"), orderID, []int{1}, `{"name": "x"}`)
 	invoice := produce(t, testMessage(t, map[string]string{"invoice.proto": invoiceProto, "money/money.proto": moneyProto, "money/currency.proto": currencyProto},
@@ -492,12 +495,12 @@ func TestProtobufAsksTheRegistryOncePerSchemaID(t *testing.T) {
 	}
 	// Order: its id. Invoice: its id, and its two references (by subject
 	// and version, fetched when the schema is compiled).
-	assert.Equal(t, int64(1+3), client.Requests(), "registry requests for 300 records of two schemas")
+	assert.Equal(t, int64(1+3), reg.client.Requests(), "registry requests for 300 records of two schemas")
 }
 
 func TestProtobufConvertsConcurrently(t *testing.T) {
-	_, client := protoRegistry(t)
-	c := newProtobuf(t, client, "")
+	reg := protoRegistry(t)
+	c := newProtobuf(t, reg, "")
 	record := produce(t, orderMessage(t, "shop.Order"), orderID, []int{0}, fullOrderProtojson)
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
@@ -524,17 +527,17 @@ func TestProtobufConvertsConcurrently(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	assert.Equal(t, int64(1), client.Requests())
+	assert.Equal(t, int64(1), reg.client.Requests())
 }
 
 func TestProtobufWithASubjectEncodesWithItsLatestSchema(t *testing.T) {
-	reg, client := protoRegistry(t)
+	reg := protoRegistry(t)
 	// Version 2 of orders-value puts a message before Order and gives Order a
 	// new field: the guest's Order is encoded as that Order, index [1].
 	orderV2 := strings.Replace(orderProto, "message Order {", "message Header { string trace = 1; }\n\nmessage Order {\n  string channel = 21;", 1)
 	const orderV2ID = 30
-	reg.SeedSchema("orders-value", 2, orderV2ID, sr.Schema{Type: sr.TypeProtobuf, Schema: orderV2})
-	c := newProtobuf(t, client, "orders-value")
+	reg.fake.SeedSchema("orders-value", 2, orderV2ID, sr.Schema{Type: sr.TypeProtobuf, Schema: orderV2})
+	c := newProtobuf(t, reg, "orders-value")
 	record := produce(t, orderMessage(t, "shop.Order"), orderID, []int{0}, `{"id": "o-1"}`)
 
 	guest, err := c.FromBytes(record)
@@ -566,16 +569,16 @@ func TestProtobufWithASubjectEncodesWithItsLatestSchema(t *testing.T) {
 func TestProtobufNeedsARegistry(t *testing.T) {
 	_, err := codec.New("io.confluent.connect.protobuf.ProtobufConverter", codec.SchemaOptions{})
 	assert.EqualError(t, err, "converter protobuf reads its schemas from a schema registry, and none is configured (set schema_registry.url)")
-	_, client := protoRegistry(t)
-	c, err := codec.New("io.confluent.connect.protobuf.ProtobufConverter", codec.SchemaOptions{Registry: client})
+	reg := protoRegistry(t)
+	c, err := codec.New("io.confluent.connect.protobuf.ProtobufConverter", codec.SchemaOptions{Registry: reg.client})
 	require.NoError(t, err)
 	assert.Equal(t, codec.ProtobufName, c.Name())
 	assert.Contains(t, codec.Names(), "io.confluent.connect.protobuf.ProtobufConverter")
 }
 
 func TestProtobufFloatsAndTimestampsInTheirJSONForms(t *testing.T) {
-	_, client := protoRegistry(t)
-	c := newProtobuf(t, client, "")
+	reg := protoRegistry(t)
+	c := newProtobuf(t, reg, "")
 	md := orderMessage(t, "shop.Order")
 	for _, tc := range []struct{ producer, ratio, weight, at string }{
 		{`{"ratio": 1e21, "weight": 1e-7, "at": "1970-01-01T00:00:00Z"}`, `1e+21`, `1e-7`, `"1970-01-01T00:00:00Z"`},

@@ -21,7 +21,7 @@ type testRegistry struct {
 	requests *atomic.Int64
 }
 
-func newTestRegistry(t *testing.T) *testRegistry {
+func newTestRegistry(t testing.TB) *testRegistry {
 	t.Helper()
 	fake := srfake.New()
 	t.Cleanup(fake.Close)
@@ -41,7 +41,7 @@ func (r *testRegistry) seed(subject string, id int, schema sr.Schema) {
 }
 
 // converter makes the named schema-aware converter over this registry.
-func (r *testRegistry) converter(t *testing.T, name string, opts codec.SchemaOptions) codec.SchemaConverter {
+func (r *testRegistry) converter(t testing.TB, name string, opts codec.SchemaOptions) codec.SchemaConverter {
 	t.Helper()
 	opts.Registry = r.client
 	c, err := codec.New(name, opts)
@@ -52,7 +52,7 @@ func (r *testRegistry) converter(t *testing.T, name string, opts codec.SchemaOpt
 }
 
 // wire frames data in the Confluent wire format with schema id.
-func wire(t *testing.T, id int, indexes []int, data []byte) []byte {
+func wire(t testing.TB, id int, indexes []int, data []byte) []byte {
 	t.Helper()
 	b, err := schemaregistry.AppendWire(nil, id, indexes, data)
 	require.NoError(t, err)
