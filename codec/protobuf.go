@@ -259,31 +259,35 @@ func (c *protobufConverter) ToHostFor(guest, original []byte) (Stored, error) {
 
 // encodeWith returns the schema and message that encode a guest's write to
 // a part whose bytes were original, and the wire header to put before the
-// data: the original's own (a view into original), or, with a subject, one naming the
-// subject's latest schema and in it the message of the original's name (the
-// first message when there is none).
+// data. Without a subject: the original's schema, message and header (a
+// view into original). With one: the subject's latest schema, in it the
+// message with the original's name (else its first message), and a header
+// naming them.
 func (c *protobufConverter) encodeWith(original []byte) (*compiled[*protoSchema], protoreflect.MessageDescriptor, []byte, error) {
-	if c.schemas.subject == "" {
-		if original == nil {
-			_, err := c.schemas.forEncode(duringCall(), 0, false)
-			return nil, nil, nil, err
-		}
-		d, err := c.split(duringCall(), original)
-		if err != nil {
+	var orig decoded
+	if original != nil {
+		var err error
+		if orig, err = c.split(duringCall(), original); err != nil {
 			return nil, nil, nil, fmt.Errorf("the part as it came in: %w", err)
 		}
-		return d.schema, d.msg, d.header, nil
 	}
-	cs, err := c.schemas.forEncode(duringCall(), 0, original != nil)
+	id, hasID := 0, original != nil
+	if hasID {
+		id = orig.schema.id
+	}
+	cs, err := c.schemas.forEncode(duringCall(), id, hasID)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	md := cs.schema.file.Messages().Get(0)
+	if c.schemas.subject == "" {
+		return cs, orig.msg, orig.header, nil
+	}
+	file := cs.schema.file
+	md := file.Messages().Get(0)
 	if original != nil {
-		if d, err := c.split(duringCall(), original); err == nil {
-			if same, ok := cs.schema.file.FindDescriptorByName(d.msg.FullName()).(protoreflect.MessageDescriptor); ok && same.ParentFile().Path() == cs.schema.file.Path() {
-				md = same
-			}
+		same, ok := file.FindDescriptorByName(orig.msg.FullName()).(protoreflect.MessageDescriptor)
+		if ok && same.ParentFile().Path() == file.Path() { // not a message of an import
+			md = same
 		}
 	}
 	header, err := schemaregistry.AppendWire(nil, cs.id, indexesOf(md), nil)

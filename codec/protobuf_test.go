@@ -560,6 +560,9 @@ func TestProtobufWithASubjectEncodesWithItsLatestSchema(t *testing.T) {
 	assert.Equal(t, []int{0}, indexes)
 	assert.Equal(t, "t-1", m.Get(header.Fields().ByName("trace")).String())
 
+	_, err = c.ToHostFor([]byte(`{}`), []byte("plain"))
+	assert.ErrorIs(t, err, schemaregistry.ErrNotWireFormat, "the part as it came in must be readable, to know its message")
+
 	_, err = c.ToHostFor([]byte(`{"nope":1}`), record)
 	var fit *codec.FitError
 	require.ErrorAs(t, err, &fit)
