@@ -33,14 +33,16 @@ import (
 //	bytes            base64 (standard, padded)
 //	enum             the name of its value; a number the enum does not declare, as that number
 //	repeated         array
-//	map              object, keys sorted (integer and boolean keys as strings: "7", "true")
+//	map              object, keys sorted by value (integer keys numerically), written as strings: "7", "true"
 //	google.protobuf.Timestamp   RFC 3339 string in UTC with 0, 3, 6 or 9 fractional digits: "2024-01-31T13:45:30.123Z"
 //	google.protobuf wrappers    (Int64Value, StringValue, ...) the value itself, a number for Int64Value too; null when unset
 //	other well-known types      (Duration, Struct, Value, ListValue, FieldMask, Any) protojson's form: "1.5s", an object, ...;
 //	                            the message in an Any is in protojson's form (proto names, every field)
 //
 // Extensions and the unknown fields of a record are not shown, and are not
-// written back.
+// written back. A record the JSON cannot show fails to decode, naming the
+// field: a Timestamp beyond the years 0001 to 9999, an Any of a type the
+// schema does not import, a Struct holding NaN.
 //
 // Back from the guest, a field may be left out or null: unset. Integers may
 // also be strings ("12", as protojson writes 64-bit ones) or whole numbers
