@@ -154,6 +154,18 @@ func appendUnionJSON(dst []byte, s *avro.UnionSchema, v any) ([]byte, error) {
 		_, typ := s.Indices()
 		return appendAvroJSON(dst, s.Types()[typ], v)
 	}
+	// Other unions: when hamba/avro's type resolver knows the Go type of
+	// every branch (the primitives and their common logical types), the
+	// value comes bare; otherwise (a record, enum, fixed, array or map
+	// branch) every branch comes as {branch name: value}.
+	if !slices.ContainsFunc(s.Types(), func(b avro.Schema) bool { return !decodesBare(b) }) {
+		for _, branch := range s.Types() {
+			if holds(branch, v) {
+				return appendAvroJSON(dst, branch, v)
+			}
+		}
+		return nil, fmt.Errorf("union decoded as %T, which fits none of its branches", v)
+	}
 	m, ok := v.(map[string]any)
 	if !ok || len(m) != 1 {
 		return nil, fmt.Errorf("union decoded as %T", v)
@@ -167,6 +179,48 @@ func appendUnionJSON(dst []byte, s *avro.UnionSchema, v any) ([]byte, error) {
 		return nil, fmt.Errorf("union decoded with branch %q, which it does not have", name)
 	}
 	panic("unreachable")
+}
+
+// decodesBare reports whether hamba/avro's type resolver gives a union
+// branch of this type as the value itself (see its NewTypeResolver).
+func decodesBare(s avro.Schema) bool {
+	switch branchName(s) {
+	case "null", "int", "long", "float", "double", "string", "bytes", "boolean",
+		"int.date", "int.time-millis", "long.timestamp-millis", "long.timestamp-micros",
+		"long.time-micros", "bytes.decimal", "string.uuid":
+		return true
+	}
+	return false
+}
+
+// holds reports whether v is of the Go type a bare branch decodes to.
+func holds(s avro.Schema, v any) bool {
+	switch logicalOf(s) {
+	case avro.Date, avro.TimestampMillis, avro.TimestampMicros:
+		_, ok := v.(time.Time)
+		return ok
+	case avro.TimeMillis, avro.TimeMicros:
+		_, ok := v.(time.Duration)
+		return ok
+	case avro.Decimal:
+		_, ok := v.(*big.Rat)
+		return ok
+	}
+	switch v.(type) {
+	case bool:
+		return s.Type() == avro.Boolean
+	case int, int32, int64:
+		return s.Type() == avro.Int || s.Type() == avro.Long
+	case float32:
+		return s.Type() == avro.Float
+	case float64:
+		return s.Type() == avro.Double
+	case string:
+		return s.Type() == avro.String
+	case []byte:
+		return s.Type() == avro.Bytes
+	}
+	return false
 }
 
 const (

@@ -3,9 +3,12 @@ package codec
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"github.com/benthos-wasm/benthos-wasm/schemaregistry"
 )
@@ -63,8 +66,10 @@ type SchemaOptions struct {
 
 // schemaBuilders makes the schema-aware converters.
 var schemaBuilders = map[string]func(SchemaOptions) (SchemaConverter, error){
-	AvroName:     newAvro,
-	ProtobufName: newProtobuf,
+	AvroName:         newAvro,
+	ProtobufName:     newProtobuf,
+	JSONSchemaName:   newJSONSchema,
+	JSONEnvelopeName: newJSONEnvelope,
 }
 
 // New returns the converter with the given name or Kafka Connect class name,
@@ -135,9 +140,10 @@ type registrySchemas[T any] struct {
 	subject string
 	compile func(ctx context.Context, id int) (T, error)
 
-	byID   sync.Map // int -> *compiled[T]
-	mu     sync.Mutex
-	latest *compiled[T] // the subject's latest, once looked up
+	byID    sync.Map // int -> *compiled[T]
+	flights singleflight.Group
+	mu      sync.Mutex
+	latest  *compiled[T] // the subject's latest, once looked up
 }
 
 // compiled is one schema ready to use, and how errors name it.
@@ -150,18 +156,41 @@ type compiled[T any] struct {
 }
 
 // get returns the schema with id, compiling it on first use. Compilation
-// reads the registry (cached by the client); a failure is not kept, so the
-// next record asks again.
+// reads the registry (the schema by id is cached by the client, but not the
+// references a compile reads by subject and version), so concurrent first
+// uses of an id share one compile: pipeline threads that meet a new id
+// together cost one set of requests. A failure is not kept, so the next
+// record asks again.
 func (s *registrySchemas[T]) get(ctx context.Context, id int) (*compiled[T], error) {
 	if c, ok := s.byID.Load(id); ok {
 		return c.(*compiled[T]), nil
 	}
-	schema, err := s.compile(ctx, id)
-	if err != nil {
-		return nil, err
+	// As in schemaregistry.Client.SchemaByID: the shared compile must not die
+	// with the context of whichever caller started it; each caller stops
+	// waiting when its own context ends.
+	flightCtx := context.WithoutCancel(ctx)
+	ch := s.flights.DoChan(strconv.Itoa(id), func() (any, error) {
+		// A compile that finished between our check and DoChan has stored
+		// its result: do not compile again.
+		if c, ok := s.byID.Load(id); ok {
+			return c, nil
+		}
+		schema, err := s.compile(flightCtx, id)
+		if err != nil {
+			return nil, err
+		}
+		c, _ := s.byID.LoadOrStore(id, &compiled[T]{id: id, schema: schema})
+		return c, nil
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		return r.Val.(*compiled[T]), nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("schema id %d: waiting for it to be compiled: %w", id, ctx.Err())
 	}
-	c, _ := s.byID.LoadOrStore(id, &compiled[T]{id: id, schema: schema})
-	return c.(*compiled[T]), nil
 }
 
 // forEncode returns the schema that encodes a guest's write to a part whose

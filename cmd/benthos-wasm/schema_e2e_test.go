@@ -214,3 +214,47 @@ output:
 	}
 	assert.Len(t, seen, n, "every record, once the registry is back")
 }
+
+func TestSchemaE2EJSONSchemaExample(t *testing.T) {
+	addr, dev := startKafkaDev(t, "--topics", "orders,orders-masked,orders-dead-letter", "--schema-registry-port", "0")
+	url := registryURLOf(t, dev)
+	const loose = `{"type":"object","properties":{"id":{"type":"integer"},"email":{"type":["string","null"]}},"required":["id"]}`
+	// Only plain addresses: the guest's masked one no longer fits.
+	const strict = `{"type":"object","properties":{"id":{"type":"integer"},"email":{"type":"string","pattern":"^[a-z0-9]+@"}},"required":["id"]}`
+	looseID := register(t, url, "orders-value", loose, sr.TypeJSON)
+	strictID := register(t, url, "orders-strict-value", strict, sr.TypeJSON)
+	frame := func(id int, json string) []byte {
+		return append(be.BigEndian.AppendUint32([]byte{0}, uint32(id)), json...)
+	}
+	const n = 10
+	var records []*kgo.Record
+	for i := range n {
+		records = append(records, &kgo.Record{Topic: "orders", Key: []byte(fmt.Sprint(i)),
+			Value: frame(looseID, fmt.Sprintf(`{"id":%d,"email":"user%d@example.com"}`, i, i))})
+	}
+	unfit := frame(strictID, `{"id":100,"email":"zed@example.com"}`)
+	records = append(records, &kgo.Record{Topic: "orders", Key: []byte("unfit"), Value: unfit})
+	produceRecords(t, addr, records)
+
+	runPipeline(t, "config/examples/kafka-avro.yaml", "KAFKA_BROKERS="+addr, "SCHEMA_REGISTRY_URL="+url,
+		"KAFKA_GROUP=json-schema-e2e", "VALUE_CONVERTER=io.confluent.connect.json.JsonSchemaConverter")
+	out := collect(t, addr, "orders-masked", "orders-dead-letter")
+	byKey := map[string]*kgo.Record{}
+	waitUntil(t, 60*time.Second, fmt.Sprintf("%d records out", n+1), func() bool {
+		for _, r := range out.snapshot() {
+			byKey[string(r.Key)] = r
+		}
+		return len(byKey) >= n+1
+	})
+	for i := range n {
+		r := byKey[fmt.Sprint(i)]
+		require.Equal(t, "orders-masked", r.Topic, "record %d", i)
+		assert.Equal(t, uint32(looseID), be.BigEndian.Uint32(r.Value[1:5]), "record %d keeps its schema id", i)
+		assert.JSONEq(t, fmt.Sprintf(`{"id":%d,"email":"u***@example.com"}`, i), string(r.Value[5:]))
+	}
+	r := byKey["unfit"]
+	require.Equal(t, "orders-dead-letter", r.Topic)
+	assert.Equal(t, unfit, r.Value, "unchanged")
+	reason, _ := header(r, "dead_letter_error")
+	assert.Contains(t, reason, fmt.Sprintf(`email does not fit schema id %d (subject "orders-strict-value" version 1)`, strictID))
+}
