@@ -67,6 +67,7 @@ type SchemaOptions struct {
 // schemaBuilders makes the schema-aware converters.
 var schemaBuilders = map[string]func(SchemaOptions) (SchemaConverter, error){
 	AvroName:         newAvro,
+	ProtobufName:     newProtobuf,
 	JSONSchemaName:   newJSONSchema,
 	JSONEnvelopeName: newJSONEnvelope,
 }
