@@ -23,6 +23,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sr"
 	"github.com/twmb/franz-go/pkg/sr/srfake"
+	"google.golang.org/protobuf/encoding/protowire"
 )
 
 // ordersSchema is the example's schema, config/examples/schemas/orders-value.avsc.
@@ -257,4 +258,46 @@ func TestSchemaE2EJSONSchemaExample(t *testing.T) {
 	assert.Equal(t, unfit, r.Value, "unchanged")
 	reason, _ := header(r, "dead_letter_error")
 	assert.Contains(t, reason, fmt.Sprintf(`email does not fit schema id %d (subject "orders-strict-value" version 1)`, strictID))
+}
+
+func TestSchemaE2EProtobufExample(t *testing.T) {
+	addr, dev := startKafkaDev(t, "--topics", "orders,orders-masked,orders-dead-letter", "--schema-registry-port", "0")
+	url := registryURLOf(t, dev)
+	const schema = `syntax = "proto3"; package shop; message Order { int64 id = 1; string email = 2; }`
+	id := register(t, url, "orders-value", schema, sr.TypeProtobuf)
+	order := func(n int64, email string) []byte {
+		b := append(be.BigEndian.AppendUint32([]byte{0}, uint32(id)), 0) // message indexes [0]: one byte 0
+		b = protowire.AppendTag(b, 1, protowire.VarintType)
+		b = protowire.AppendVarint(b, uint64(n))
+		b = protowire.AppendTag(b, 2, protowire.BytesType)
+		return protowire.AppendString(b, email)
+	}
+	const n = 10
+	var records []*kgo.Record
+	for i := range n {
+		records = append(records, &kgo.Record{Topic: "orders", Key: []byte(fmt.Sprint(i)),
+			Value: order(int64(i+1)<<40, fmt.Sprintf("user%d@example.com", i))}) // ids beyond 2^53 keep every digit
+	}
+	notProto := []byte{0, 0, 0, 0, byte(id), 0, 0xff}
+	records = append(records, &kgo.Record{Topic: "orders", Key: []byte("bad"), Value: notProto})
+	produceRecords(t, addr, records)
+
+	runPipeline(t, "config/examples/kafka-avro.yaml", "KAFKA_BROKERS="+addr, "SCHEMA_REGISTRY_URL="+url,
+		"KAFKA_GROUP=protobuf-e2e", "VALUE_CONVERTER=protobuf")
+	out := collect(t, addr, "orders-masked", "orders-dead-letter")
+	byKey := map[string]*kgo.Record{}
+	waitUntil(t, 60*time.Second, fmt.Sprintf("%d records out", n+1), func() bool {
+		for _, r := range out.snapshot() {
+			byKey[string(r.Key)] = r
+		}
+		return len(byKey) >= n+1
+	})
+	for i := range n {
+		r := byKey[fmt.Sprint(i)]
+		require.Equal(t, "orders-masked", r.Topic, "record %d", i)
+		assert.Equal(t, order(int64(i+1)<<40, "u***@example.com"), r.Value, "record %d: same id and indexes, masked", i)
+	}
+	r := byKey["bad"]
+	require.Equal(t, "orders-dead-letter", r.Topic)
+	assert.Equal(t, notProto, r.Value, "unchanged")
 }
