@@ -38,8 +38,9 @@ type messageRecord struct {
 	dropped      bool
 	emitted      []*messageRecord // records emitted in this call, over copies of msg
 
-	// keyView and valueView are the JSON a schema-aware converter showed
-	// the guest in this call (see setSchemaPart).
+	// keyView and valueView are the JSON a schema-aware converter decoded
+	// for this call, before it or when the guest first read the part (see
+	// recordFields.prepare and setSchemaPart).
 	keyView, valueView []byte
 
 	// dirty: the guest wrote something in this call. A call that only
@@ -110,6 +111,9 @@ func (r *messageRecord) Key() ([]byte, error) {
 	if r.key.written {
 		return r.key.pending("key")
 	}
+	if r.keyView != nil {
+		return r.keyView, nil // decoded before the call (recordFields.prepare)
+	}
 	v, ok := r.msg.MetaGetMut(r.f.keyMeta)
 	if !ok {
 		return nil, absentErr("key", r.f.keyMeta)
@@ -149,6 +153,9 @@ func (r *messageRecord) Value() ([]byte, error) {
 	}
 	if r.isTombstone() {
 		return nil, absent("the record has no value (it is a tombstone: metadata field %q is true)", kafkameta.Tombstone)
+	}
+	if r.valueView != nil {
+		return r.valueView, nil // decoded before the call (recordFields.prepare)
 	}
 	raw, err := r.msg.AsBytes()
 	if err != nil {

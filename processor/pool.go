@@ -21,9 +21,10 @@ type worker struct {
 	// batch, reused from batch to batch.
 	recs     []*messageRecord
 	views    []record.Record
-	selected []int   // indices of the messages handed over
-	errs     []error // each handed-over record's failure, or nil
-	pool     *pool   // the pool it came from, and goes back to
+	selected []int          // indices of the messages handed over
+	decoded  []decodedParts // their parts decoded before the call, by index in selected
+	errs     []error        // each handed-over record's failure, or nil
+	pool     *pool          // the pool it came from, and goes back to
 	// pages is the instance's memory size last added to the memory gauge.
 	pages int64
 	calls uint32 // calls made, to time one in latencySampling

@@ -43,11 +43,12 @@ func (p *wasmSMT) ProcessBatch(ctx context.Context, batch service.MessageBatch) 
 			out.keep(i)
 			continue
 		}
-		if !p.schemasReady(ctx, msg, &counts) {
+		decoded, ok := p.schemasReady(ctx, msg, &counts)
+		if !ok {
 			out.keep(i)
 			continue
 		}
-		callErr := p.run(ctx, w, msg, &counts)
+		callErr := p.run(ctx, w, msg, decoded, &counts)
 		if callErr == nil {
 			out.commit(i, w.rec)
 			continue
@@ -66,9 +67,10 @@ func (p *wasmSMT) ProcessBatch(ctx context.Context, batch service.MessageBatch) 
 // run calls the guest function on msg. On success the call's writes wait in
 // w.rec for the caller to commit; on failure msg is flagged with the error
 // and is otherwise as it was.
-func (p *wasmSMT) run(ctx context.Context, w *worker, msg *service.Message, counts *batchCounts) error {
+func (p *wasmSMT) run(ctx context.Context, w *worker, msg *service.Message, decoded decodedParts, counts *batchCounts) error {
 	counts.calls++
 	w.rec.reset(msg)
+	w.rec.useDecoded(decoded)
 	span := p.startSpan(msg)
 	err := p.call(ctx, w)
 	if err == nil {
@@ -100,13 +102,13 @@ func (p *wasmSMT) call(ctx context.Context, w *worker) error {
 	return err
 }
 
-// schemasReady gets the schemas of msg's parts (see recordFields.prepare).
-// A message whose schemas cannot be had is flagged with the error, counted,
-// and not handed to the guest.
-func (p *wasmSMT) schemasReady(ctx context.Context, msg *service.Message, counts *batchCounts) bool {
-	err := p.cfg.fields.prepare(ctx, msg)
+// schemasReady gets the schemas of msg's parts and decodes them (see
+// recordFields.prepare). A message whose parts cannot be decoded is flagged
+// with the error, counted, and not handed to the guest.
+func (p *wasmSMT) schemasReady(ctx context.Context, msg *service.Message, counts *batchCounts) (decodedParts, bool) {
+	decoded, err := p.cfg.fields.prepare(ctx, msg)
 	if err == nil {
-		return true
+		return decoded, true
 	}
 	msg.SetError(fmt.Errorf("wasm_smt: %w", err))
 	counts.failed(kindSchema)
@@ -117,7 +119,7 @@ func (p *wasmSMT) schemasReady(ctx context.Context, msg *service.Message, counts
 	} else {
 		p.log.Debugf("record not handed to the guest: %v", err)
 	}
-	return false
+	return decodedParts{}, false
 }
 
 // errNoInstance marks the messages of a batch left without an instance.

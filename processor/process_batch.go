@@ -20,10 +20,14 @@ import (
 // to put back, or nil when no fresh instance could be had.
 func (p *wasmSMT) runBatchGuest(ctx context.Context, w *worker, batch service.MessageBatch,
 	check *service.MessageBatchBloblangExecutor, out *batchBuilder, counts *batchCounts) *worker {
-	w.selected = w.selected[:0]
+	w.selected, w.decoded = w.selected[:0], w.decoded[:0]
 	for i, msg := range batch {
-		if (check == nil || passes(check, i, msg, counts)) && p.schemasReady(ctx, msg, counts) {
+		if check != nil && !passes(check, i, msg, counts) {
+			continue
+		}
+		if decoded, ok := p.schemasReady(ctx, msg, counts); ok {
 			w.selected = append(w.selected, i)
+			w.decoded = append(w.decoded, decoded)
 		}
 	}
 	// These stay the records of this batch even if w is replaced.
@@ -31,6 +35,7 @@ func (p *wasmSMT) runBatchGuest(ctx context.Context, w *worker, batch service.Me
 	var spans []trace.Span
 	for j, i := range sel {
 		recs[j].reset(batch[i])
+		recs[j].useDecoded(w.decoded[j])
 		views[j] = recs[j]
 		errs[j] = nil
 		if span := p.startSpan(batch[i]); span != nil {

@@ -29,42 +29,62 @@ func schemaConvertersOf(key, value, header codec.Converter) schemaConverters {
 	return schemaConverters{key: as(key), value: as(value), header: as(header)}
 }
 
-// prepare gets the schema of every part of msg that has one before the
-// guest is called, so that no registry request runs inside a guest call
-// (where it would count against the call's timeout), and so that a record
-// whose schema cannot be had fails alone, unchanged, with an error naming
-// the part, the schema id and the registry.
-func (f *recordFields) prepare(ctx context.Context, msg *service.Message) error {
+// decodedParts are the JSON views of a record's key and value under
+// schema-aware converters, decoded before the guest call (nil: no such
+// converter, or no such part).
+type decodedParts struct{ key, value []byte }
+
+// prepare gets the schema of every part of msg that has one, and decodes
+// the part, before the guest is called: so that no registry request runs
+// inside a guest call (where it would count against the call's timeout),
+// and so that a record whose schema cannot be had, or whose bytes do not
+// decode, fails alone, unchanged, with an error naming the part, the schema
+// id and the registry, without being handed to the guest (a host function
+// that fails in the middle of a call costs the instance).
+func (f *recordFields) prepare(ctx context.Context, msg *service.Message) (decodedParts, error) {
+	var d decodedParts
 	s := f.schemas
 	if s.value != nil && !kafkameta.IsTombstone(msg) {
 		raw, err := msg.AsBytes()
 		if err != nil {
-			return fmt.Errorf("value: %w", err)
+			return d, fmt.Errorf("value: %w", err)
 		}
-		if err := s.value.Prepare(ctx, raw); err != nil {
-			return fmt.Errorf("value: %w", err)
+		if d.value, err = decode(ctx, s.value, raw); err != nil {
+			return d, fmt.Errorf("value: %w", err)
 		}
 	}
 	if s.key != nil {
 		if raw := metaBytes(msg, f.keyMeta); raw != nil {
-			if err := s.key.Prepare(ctx, raw); err != nil {
-				return fmt.Errorf("key (metadata field %q): %w", f.keyMeta, err)
+			var err error
+			if d.key, err = decode(ctx, s.key, raw); err != nil {
+				return d, fmt.Errorf("key (metadata field %q): %w", f.keyMeta, err)
 			}
 		}
 	}
 	if s.header == nil {
-		return nil
+		return d, nil
 	}
-	return msg.MetaWalkMut(func(name string, v any) error {
+	// Headers are decoded here only to be checked; a guest reads few of them.
+	return d, msg.MetaWalkMut(func(name string, v any) error {
 		if !f.isHeader(name) {
 			return nil
 		}
-		if err := s.header.Prepare(ctx, metaValueBytes(v)); err != nil {
+		if _, err := decode(ctx, s.header, metaValueBytes(v)); err != nil {
 			return fmt.Errorf("header %q: %w", name, err)
 		}
 		return nil
 	})
 }
+
+func decode(ctx context.Context, sc codec.SchemaConverter, raw []byte) ([]byte, error) {
+	if err := sc.Prepare(ctx, raw); err != nil {
+		return nil, err
+	}
+	return sc.FromBytes(raw)
+}
+
+// useDecoded hands the record the views prepare decoded, after reset.
+func (r *messageRecord) useDecoded(d decodedParts) { r.keyView, r.valueView = d.key, d.value }
 
 // metaBytes is the metadata field's value as bytes, nil when it is not set.
 func metaBytes(msg *service.Message, field string) []byte {

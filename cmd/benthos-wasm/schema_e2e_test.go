@@ -300,4 +300,7 @@ func TestSchemaE2EProtobufExample(t *testing.T) {
 	r := byKey["bad"]
 	require.Equal(t, "orders-dead-letter", r.Topic)
 	assert.Equal(t, notProto, r.Value, "unchanged")
+	reason, _ := header(r, "dead_letter_error")
+	assert.Contains(t, reason, fmt.Sprintf(`value: protobuf: the data does not decode as message shop.Order of schema id %d`, id))
+	assert.NotContains(t, reason, "host function", "decoded before the guest was called")
 }
