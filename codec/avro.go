@@ -144,7 +144,7 @@ func (c *avroConverter) ToHostFor(guest, original []byte) (Stored, error) {
 	if err != nil {
 		return Stored{}, fmt.Errorf("%s: %w", AvroName, err)
 	}
-	native, err := avroFromJSON(cs.schema, v, "")
+	native, err := avroFromJSON(cs.schema, v)
 	if err != nil {
 		return Stored{}, c.fitError(cs, err)
 	}
@@ -170,15 +170,15 @@ func (c *avroConverter) fitError(cs *compiled[avro.Schema], err error) error {
 // decodeJSONNumbers parses one JSON value, keeping numbers as written
 // (json.Number), so a decimal or a long keeps every digit.
 func decodeJSONNumbers(b []byte) (any, error) {
-	if !json.Valid(b) {
-		var probe json.RawMessage
-		return nil, fmt.Errorf("%w: %v", ErrInvalidJSON, json.Unmarshal(b, &probe))
-	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidJSON, err)
+	}
+	// Decode reads one value: anything but spaces after it is not JSON.
+	if rest := bytes.TrimLeft(b[dec.InputOffset():], " \t\r\n"); len(rest) > 0 {
+		return nil, fmt.Errorf("%w: text after the value at offset %d", ErrInvalidJSON, len(b)-len(rest))
 	}
 	return v, nil
 }

@@ -46,8 +46,8 @@ type misfit struct{ path, reason string }
 
 func (m *misfit) Error() string { return fmt.Sprintf("%s: %s", m.path, m.reason) }
 
-func misfitf(path, format string, args ...any) error {
-	return &misfit{path: path, reason: fmt.Sprintf(format, args...)}
+func misfitf(format string, args ...any) error {
+	return &misfit{reason: fmt.Sprintf(format, args...)}
 }
 
 func deref(s avro.Schema) avro.Schema {
@@ -396,91 +396,109 @@ func appendJSONString(dst []byte, s string) []byte {
 }
 
 // avroFromJSON turns the guest's JSON (numbers as json.Number) into the value
-// hamba/avro encodes with schema s; path names the field for errors.
-func avroFromJSON(s avro.Schema, v any, path string) (any, error) {
+// hamba/avro encodes with schema s, reusing the parsed JSON's maps and
+// slices. A value that does not fit is a *misfit whose path is relative to v:
+// each level prepends its field or index on the way out, so paths cost
+// nothing when everything fits.
+func avroFromJSON(s avro.Schema, v any) (any, error) {
 	s = deref(s)
 	switch s := s.(type) {
 	case *avro.UnionSchema:
-		return unionFromJSON(s, v, path)
+		return unionFromJSON(s, v)
 	case *avro.RecordSchema:
-		return recordFromJSON(s, v, path)
+		return recordFromJSON(s, v)
 	case *avro.ArraySchema:
 		items, ok := v.([]any)
 		if !ok {
-			return nil, misfitf(path, "expected an array, got %s", jsonKind(v))
+			return nil, misfitf("expected an array, got %s", jsonKind(v))
 		}
-		out := make([]any, len(items))
+		// The parsed JSON is ours: it becomes the native value in place.
 		for i, item := range items {
-			var err error
-			if out[i], err = avroFromJSON(s.Items(), item, fmt.Sprintf("%s[%d]", path, i)); err != nil {
-				return nil, err
+			native, err := avroFromJSON(s.Items(), item)
+			if err != nil {
+				return nil, within(err, fmt.Sprintf("[%d]", i))
 			}
+			items[i] = native
 		}
-		return out, nil
+		return items, nil
 	case *avro.MapSchema:
 		m, ok := v.(map[string]any)
 		if !ok {
-			return nil, misfitf(path, "expected an object (an Avro map), got %s", jsonKind(v))
+			return nil, misfitf("expected an object (an Avro map), got %s", jsonKind(v))
 		}
-		out := make(map[string]any, len(m))
 		for k, e := range m {
-			var err error
-			if out[k], err = avroFromJSON(s.Values(), e, joinPath(path, k)); err != nil {
-				return nil, err
+			native, err := avroFromJSON(s.Values(), e)
+			if err != nil {
+				return nil, within(err, k)
 			}
+			m[k] = native
 		}
-		return out, nil
+		return m, nil
 	case *avro.EnumSchema:
 		sym, ok := v.(string)
 		if !ok {
-			return nil, misfitf(path, "expected a symbol of enum %s, got %s", s.FullName(), jsonKind(v))
+			return nil, misfitf("expected a symbol of enum %s, got %s", s.FullName(), jsonKind(v))
 		}
 		if !slices.Contains(s.Symbols(), sym) {
-			return nil, misfitf(path, "%q is not a symbol of enum %s (%s)", sym, s.FullName(), strings.Join(s.Symbols(), ", "))
+			return nil, misfitf("%q is not a symbol of enum %s (%s)", sym, s.FullName(), strings.Join(s.Symbols(), ", "))
 		}
 		return sym, nil
 	case *avro.FixedSchema:
 		if logicalOf(s) == avro.Decimal {
-			return decimalFromJSON(s, v, path)
+			return decimalFromJSON(s, v)
 		}
-		b, err := bytesFromJSON(v, path)
+		b, err := bytesFromJSON(v)
 		if err != nil {
 			return nil, err
 		}
 		if len(b) != s.Size() {
-			return nil, misfitf(path, "fixed %s holds exactly %d bytes, got %d", s.FullName(), s.Size(), len(b))
+			return nil, misfitf("fixed %s holds exactly %d bytes, got %d", s.FullName(), s.Size(), len(b))
 		}
 		arr := reflect.New(reflect.ArrayOf(s.Size(), reflect.TypeFor[byte]())).Elem()
 		reflect.Copy(arr, reflect.ValueOf(b))
 		return arr.Interface(), nil
 	}
-	return primitiveFromJSON(s, v, path)
+	return primitiveFromJSON(s, v)
 }
 
-func joinPath(path, field string) string {
-	if path == "" {
-		return field
+// within puts err, a misfit inside field (a name, or an index such as
+// "[2]"), at its place in the path.
+func within(err error, field string) error {
+	m, ok := err.(*misfit)
+	if !ok {
+		return err
 	}
-	return path + "." + field
+	switch {
+	case m.path == "":
+		m.path = field
+	case m.path[0] == '[':
+		m.path = field + m.path
+	default:
+		m.path = field + "." + m.path
+	}
+	return m
 }
 
-func unionFromJSON(s *avro.UnionSchema, v any, path string) (any, error) {
+func unionFromJSON(s *avro.UnionSchema, v any) (any, error) {
 	if v == nil {
 		if s.Nullable() || slices.ContainsFunc(s.Types(), func(t avro.Schema) bool { return t.Type() == avro.Null }) {
 			return nil, nil
 		}
-		return nil, misfitf(path, "null is not allowed (the union has no null branch)")
+		return nil, misfitf("null is not allowed (the union has no null branch)")
 	}
 	if s.Nullable() {
 		_, typ := s.Indices()
-		return avroFromJSON(s.Types()[typ], v, path)
+		return avroFromJSON(s.Types()[typ], v)
 	}
 	var first error
 	for _, branch := range s.Types() {
 		if branch.Type() == avro.Null {
 			continue
 		}
-		native, err := avroFromJSON(branch, v, path)
+		// avroFromJSON reuses what it is given: each try gets its own copy
+		// of an object or array, so a branch that fails half-way leaves
+		// nothing behind for the next.
+		native, err := avroFromJSON(branch, cloneJSON(v))
 		if err == nil {
 			return map[string]any{branchName(branch): native}, nil
 		}
@@ -492,105 +510,125 @@ func unionFromJSON(s *avro.UnionSchema, v any, path string) (any, error) {
 	for _, b := range s.Types() {
 		names = append(names, branchName(b))
 	}
-	return nil, misfitf(path, "%s fits no branch of the union [%s]", jsonKind(v), strings.Join(names, ", "))
+	return nil, misfitf("%s fits no branch of the union [%s]", jsonKind(v), strings.Join(names, ", "))
 }
 
-func recordFromJSON(s *avro.RecordSchema, v any, path string) (any, error) {
+// cloneJSON copies the objects and arrays of a parsed JSON value.
+func cloneJSON(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		c := make(map[string]any, len(t))
+		for k, e := range t {
+			c[k] = cloneJSON(e)
+		}
+		return c
+	case []any:
+		c := make([]any, len(t))
+		for i, e := range t {
+			c[i] = cloneJSON(e)
+		}
+		return c
+	}
+	return v
+}
+
+func recordFromJSON(s *avro.RecordSchema, v any) (any, error) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, misfitf(path, "expected an object (record %s), got %s", s.FullName(), jsonKind(v))
+		return nil, misfitf("expected an object (record %s), got %s", s.FullName(), jsonKind(v))
 	}
-	out := make(map[string]any, len(s.Fields()))
+	// The parsed JSON object becomes the native record in place.
+	present := 0
 	for _, f := range s.Fields() {
-		fv, present := m[f.Name()]
-		fpath := joinPath(path, f.Name())
-		if !present {
+		fv, ok := m[f.Name()]
+		if !ok {
 			if !f.HasDefault() {
-				return nil, misfitf(fpath, "missing: record %s requires it (it has no default)", s.FullName())
+				return nil, within(misfitf("missing: record %s requires it (it has no default)", s.FullName()), f.Name())
 			}
-			out[f.Name()] = f.Default()
+			m[f.Name()] = f.Default()
 			continue
 		}
-		native, err := avroFromJSON(f.Type(), fv, fpath)
+		present++
+		native, err := avroFromJSON(f.Type(), fv)
 		if err != nil {
-			return nil, err
+			return nil, within(err, f.Name())
 		}
-		out[f.Name()] = native
+		m[f.Name()] = native
 	}
-	if len(m) > len(out) {
+	if len(m) > len(s.Fields()) {
 		for k := range m {
-			if _, ok := out[k]; !ok {
-				return nil, misfitf(joinPath(path, k), "record %s has no such field", s.FullName())
+			if !slices.ContainsFunc(s.Fields(), func(f *avro.Field) bool { return f.Name() == k }) {
+				return nil, within(misfitf("record %s has no such field", s.FullName()), k)
 			}
 		}
 	}
-	return out, nil
+	return m, nil
 }
 
-func primitiveFromJSON(s avro.Schema, v any, path string) (any, error) {
+func primitiveFromJSON(s avro.Schema, v any) (any, error) {
 	switch lt := logicalOf(s); lt {
 	case avro.Decimal:
-		return decimalFromJSON(s, v, path)
+		return decimalFromJSON(s, v)
 	case avro.Date, avro.TimestampMillis, avro.TimestampMicros, avro.LocalTimestampMillis, avro.LocalTimestampMicros:
-		return instantFromJSON(lt, v, path)
+		return instantFromJSON(lt, v)
 	case avro.TimeMillis, avro.TimeMicros:
-		return timeOfDayFromJSON(lt, v, path)
+		return timeOfDayFromJSON(lt, v)
 	}
 	switch s.Type() {
 	case avro.Null:
 		if v != nil {
-			return nil, misfitf(path, "expected null, got %s", jsonKind(v))
+			return nil, misfitf("expected null, got %s", jsonKind(v))
 		}
 		return nil, nil
 	case avro.Boolean:
 		b, ok := v.(bool)
 		if !ok {
-			return nil, misfitf(path, "expected a boolean, got %s", jsonKind(v))
+			return nil, misfitf("expected a boolean, got %s", jsonKind(v))
 		}
 		return b, nil
 	case avro.Int:
-		n, err := integerFromJSON(v, path, math.MinInt32, math.MaxInt32, "an int (32 bits)")
+		n, err := integerFromJSON(v, math.MinInt32, math.MaxInt32, "an int (32 bits)")
 		return int(n), err
 	case avro.Long:
-		return integerFromJSON(v, path, math.MinInt64, math.MaxInt64, "a long (64 bits)")
+		return integerFromJSON(v, math.MinInt64, math.MaxInt64, "a long (64 bits)")
 	case avro.Float:
-		f, err := floatFromJSON(v, path)
+		f, err := floatFromJSON(v)
 		if err == nil && !math.IsInf(f, 0) && math.Abs(f) > math.MaxFloat32 {
-			return nil, misfitf(path, "%v is beyond a float's range", f)
+			return nil, misfitf("%v is beyond a float's range", f)
 		}
 		return float32(f), err
 	case avro.Double:
-		return floatFromJSON(v, path)
+		return floatFromJSON(v)
 	case avro.String:
 		str, ok := v.(string)
 		if !ok {
-			return nil, misfitf(path, "expected a string, got %s", jsonKind(v))
+			return nil, misfitf("expected a string, got %s", jsonKind(v))
 		}
 		return str, nil
 	case avro.Bytes:
-		return bytesFromJSON(v, path)
+		return bytesFromJSON(v)
 	}
-	return nil, misfitf(path, "type %s is not supported", s.Type())
+	return nil, misfitf("type %s is not supported", s.Type())
 }
 
-func integerFromJSON(v any, path string, lo, hi int64, what string) (int64, error) {
+func integerFromJSON(v any, lo, hi int64, what string) (int64, error) {
 	n, ok := v.(json.Number)
 	if !ok {
-		return 0, misfitf(path, "expected %s, got %s", what, jsonKind(v))
+		return 0, misfitf("expected %s, got %s", what, jsonKind(v))
 	}
 	i, err := strconv.ParseInt(string(n), 10, 64)
 	if err != nil || i < lo || i > hi {
-		return 0, misfitf(path, "expected %s, got %s", what, n)
+		return 0, misfitf("expected %s, got %s", what, n)
 	}
 	return i, nil
 }
 
-func floatFromJSON(v any, path string) (float64, error) {
+func floatFromJSON(v any) (float64, error) {
 	switch t := v.(type) {
 	case json.Number:
 		f, err := strconv.ParseFloat(string(t), 64)
 		if err != nil {
-			return 0, misfitf(path, "%s is beyond a double's range", t)
+			return 0, misfitf("%s is beyond a double's range", t)
 		}
 		return f, nil
 	case string:
@@ -603,22 +641,22 @@ func floatFromJSON(v any, path string) (float64, error) {
 			return math.Inf(-1), nil
 		}
 	}
-	return 0, misfitf(path, `expected a number (or "NaN", "Infinity", "-Infinity"), got %s`, jsonKind(v))
+	return 0, misfitf(`expected a number (or "NaN", "Infinity", "-Infinity"), got %s`, jsonKind(v))
 }
 
-func bytesFromJSON(v any, path string) ([]byte, error) {
+func bytesFromJSON(v any) ([]byte, error) {
 	str, ok := v.(string)
 	if !ok {
-		return nil, misfitf(path, "expected base64 bytes (a string), got %s", jsonKind(v))
+		return nil, misfitf("expected base64 bytes (a string), got %s", jsonKind(v))
 	}
 	b, err := base64.StdEncoding.DecodeString(str)
 	if err != nil {
-		return nil, misfitf(path, "expected base64 bytes: %v", err)
+		return nil, misfitf("expected base64 bytes: %v", err)
 	}
 	return b, nil
 }
 
-func decimalFromJSON(s avro.Schema, v any, path string) (any, error) {
+func decimalFromJSON(s avro.Schema, v any) (any, error) {
 	var text string
 	switch t := v.(type) {
 	case json.Number:
@@ -626,27 +664,27 @@ func decimalFromJSON(s avro.Schema, v any, path string) (any, error) {
 	case string:
 		text = t
 	default:
-		return nil, misfitf(path, "expected a decimal number, got %s", jsonKind(v))
+		return nil, misfitf("expected a decimal number, got %s", jsonKind(v))
 	}
 	r, ok := new(big.Rat).SetString(text)
 	if !ok {
-		return nil, misfitf(path, "%q is not a decimal number", text)
+		return nil, misfitf("%q is not a decimal number", text)
 	}
 	d := s.(avro.LogicalTypeSchema).Logical().(*avro.DecimalLogicalSchema)
 	unscaled := new(big.Rat).Mul(r, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(d.Scale())), nil)))
 	if !unscaled.IsInt() {
-		return nil, misfitf(path, "%s has more than %d digits after the point (the decimal's scale)", text, d.Scale())
+		return nil, misfitf("%s has more than %d digits after the point (the decimal's scale)", text, d.Scale())
 	}
 	if digits := len(new(big.Int).Abs(unscaled.Num()).String()); unscaled.Num().Sign() != 0 && digits > d.Precision() {
-		return nil, misfitf(path, "%s has %d digits, more than the decimal's precision %d", text, digits, d.Precision())
+		return nil, misfitf("%s has %d digits, more than the decimal's precision %d", text, digits, d.Precision())
 	}
 	return r, nil
 }
 
-func instantFromJSON(lt avro.LogicalType, v any, path string) (any, error) {
+func instantFromJSON(lt avro.LogicalType, v any) (any, error) {
 	switch t := v.(type) {
 	case json.Number:
-		n, err := integerFromJSON(t, path, math.MinInt64, math.MaxInt64, "a whole number")
+		n, err := integerFromJSON(t, math.MinInt64, math.MaxInt64, "a whole number")
 		if err != nil {
 			return nil, err
 		}
@@ -669,30 +707,30 @@ func instantFromJSON(lt avro.LogicalType, v any, path string) (any, error) {
 			tm, err = time.Parse(time.RFC3339Nano, t)
 		}
 		if err != nil {
-			return nil, misfitf(path, "%q is not a %s (%s)", t, lt, timeLayout(lt))
+			return nil, misfitf("%q is not a %s (%s)", t, lt, timeLayout(lt))
 		}
 		return tm.UTC(), nil
 	}
-	return nil, misfitf(path, "expected a %s (a string like %q, or a number), got %s", lt, timeLayout(lt), jsonKind(v))
+	return nil, misfitf("expected a %s (a string like %q, or a number), got %s", lt, timeLayout(lt), jsonKind(v))
 }
 
-func timeOfDayFromJSON(lt avro.LogicalType, v any, path string) (any, error) {
+func timeOfDayFromJSON(lt avro.LogicalType, v any) (any, error) {
 	unit := time.Millisecond
 	if lt == avro.TimeMicros {
 		unit = time.Microsecond
 	}
 	switch t := v.(type) {
 	case json.Number:
-		n, err := integerFromJSON(t, path, math.MinInt64/int64(unit), math.MaxInt64/int64(unit), "a whole number")
+		n, err := integerFromJSON(t, math.MinInt64/int64(unit), math.MaxInt64/int64(unit), "a whole number")
 		return time.Duration(n) * unit, err
 	case string:
 		tm, err := time.Parse("15:04:05.999999999", t)
 		if err != nil {
-			return nil, misfitf(path, "%q is not a %s (15:04:05.000)", t, lt)
+			return nil, misfitf("%q is not a %s (15:04:05.000)", t, lt)
 		}
 		return tm.Sub(time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)).Truncate(unit), nil
 	}
-	return nil, misfitf(path, "expected a %s (a string like \"13:45:30.123\", or a number), got %s", lt, jsonKind(v))
+	return nil, misfitf("expected a %s (a string like \"13:45:30.123\", or a number), got %s", lt, jsonKind(v))
 }
 
 // jsonKind names a parsed JSON value's kind for errors.

@@ -142,6 +142,22 @@ func TestAvroWritesThatDoNotFitNameTheFieldAndSchema(t *testing.T) {
 	assert.ErrorIs(t, err, codec.ErrInvalidJSON)
 }
 
+func TestAvroUnionOfRecordsTriesEachBranchAfresh(t *testing.T) {
+	reg := newTestRegistry(t)
+	// The object fits A's first field, then fails A's second: B must still
+	// see the JSON as the guest wrote it.
+	const schema = `{"type":"record","name":"R","fields":[{"name":"u","type":[
+	  {"type":"record","name":"A","fields":[{"name":"t","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"a","type":"int"}]},
+	  {"type":"record","name":"B","fields":[{"name":"t","type":"string"},{"name":"b","type":"string"}]}]}]}`
+	reg.seed("r-value", 3, sr.Schema{Schema: schema, Type: sr.TypeAvro})
+	c := reg.converter(t, codec.AvroName, codec.SchemaOptions{Subject: "r-value"})
+	stored, err := c.ToHost([]byte(`{"u":{"t":"2024-01-31T00:00:00Z","b":"x"}}`))
+	require.NoError(t, err)
+	var got map[string]any
+	require.NoError(t, avro.Unmarshal(avro.MustParse(schema), stored.Bytes()[5:], &got))
+	assert.Equal(t, map[string]any{"B": map[string]any{"t": "2024-01-31T00:00:00Z", "b": "x"}}, got["u"])
+}
+
 func TestAvroSchemaIsFetchedOncePerID(t *testing.T) {
 	reg := orderRegistry(t)
 	c := reg.converter(t, codec.AvroName, codec.SchemaOptions{})
