@@ -137,9 +137,15 @@ func (in *Instance) Process(ctx context.Context, recs []record.Record) (int, err
 
 // deathError says why the guest died on its current record.
 func (in *Instance) deathError(err error, b *batch) error {
-	var trap *hostabi.TrapError
-	if errors.As(err, &trap) && in.fired.Load() != 0 && in.fired.Load() == in.gen.Load() {
-		err = &hostabi.TimeoutError{Function: ExportStart, Timeout: in.timeout}
+	if in.fired.Load() != 0 && in.fired.Load() == in.gen.Load() {
+		// The timeout stopped this record: wazero ended the guest, or a
+		// host function waiting on the context (a registry call) did.
+		timeout := &hostabi.TimeoutError{Function: ExportStart, Timeout: in.timeout}
+		var hf *hostabi.HostFunctionError
+		if errors.As(err, &hf) {
+			return fmt.Errorf("%s: the transform died on this record: %w (%v)", ABIName, timeout, hf.Err)
+		}
+		err = timeout
 	}
 	var registry *RegistryCallError
 	switch {

@@ -146,6 +146,7 @@ func createSubjectSchema(x *hostabi.Exchange, s []uint64) {
 		return
 	}
 	created, err := reg.CreateSchema(x.Context(), subject, schema)
+	stopIfDone(x, name, fmt.Sprintf("registering a schema under subject %q", subject))
 	if err != nil {
 		s[0] = result(in.registryFailed(name, resultRegistryError, err))
 		return
@@ -204,6 +205,7 @@ func (in *Instance) lookup(x *hostabi.Exchange, name string, what lookup, partne
 			enc = appendSubjectSchema(nil, ss)
 		}
 	}
+	stopIfDone(x, name, what.String())
 	if err != nil {
 		return nil, in.registryFailed(name, resultRegistryError, err)
 	}
@@ -211,6 +213,16 @@ func (in *Instance) lookup(x *hostabi.Exchange, name string, what lookup, partne
 		in.sized = sized{valid: true, what: what, enc: enc}
 	}
 	return enc, resultRegistryOK
+}
+
+// stopIfDone abandons the guest's call when the instance's context ended
+// while the registry was asked (the record's timeout struck, or the
+// instance is closing): the guest must not run on, even for the moment
+// before wazero stops it, or it would finish a record the timeout failed.
+func stopIfDone(x *hostabi.Exchange, name, what string) {
+	if err := x.Context().Err(); err != nil {
+		x.Fail(fmt.Errorf("%s.%s stopped while it waited for the schema registry (%s): %w", SchemaRegistryModule, name, what, err))
+	}
 }
 
 // registryFailed records why the guest gets code: it goes to the log (the

@@ -251,7 +251,9 @@ func TestSchemaRegisterCreatesTheSchema(t *testing.T) {
 	assert.Equal(t, "create_subject_schema returned -2", headers["sr.error"], "a schema the registry refuses")
 }
 
-// A registry call runs inside the guest's call: the timeout stops it.
+// A registry call runs inside the guest's call: the timeout stops it, and
+// the guest does not run on (schema_lookup would pass the record on after
+// a -2).
 func TestATimeoutStopsARegistryCall(t *testing.T) {
 	reg := newRegistry(t)
 	release := make(chan struct{})
@@ -267,6 +269,9 @@ func TestATimeoutStopsARegistryCall(t *testing.T) {
 	errs, _ := runAll(t, m, recs)
 	assert.Less(t, time.Since(start), 3*time.Second)
 	require.Error(t, errs[0])
-	assert.Contains(t, errs[0].Error(), "ran longer than the timeout of 300ms")
+	assert.Contains(t, errs[0].Error(), "the transform died on this record: guest function _start stopped: it ran longer than the timeout of 300ms "+
+		"(redpanda_schema_registry.get_schema_definition_len stopped while it waited for the schema registry (schema id 1): context canceled)")
+	_, _, _, headers := recs[0].Parts()
+	assert.Empty(t, headers, "the record is unchanged")
 	require.NoError(t, errs[1])
 }
