@@ -79,21 +79,39 @@ func (t ImportTable) Names() string {
 // grouped by module. The caller words the imports from skip itself.
 func (t ImportTable) CheckImports(d Description, problems *Problems, unknown string, skip ...string) {
 	for _, imp := range d.Imports {
-		full := imp.Module + "." + imp.Name
 		switch {
 		case imp.Kind == KindMemory:
+			full := imp.Module + "." + imp.Name
 			problems.Add("import", full, "import %s is a memory: the guest must define and export its own memory", full)
 		case imp.Module == t.Module:
-			want, ok := t.Funcs[imp.Name]
-			if !ok {
-				problems.Add("import", full, "import %s is %s (expected one of %s)", full, unknown, t.Names())
-			} else if !want.Equal(imp.Signature) {
-				problems.Add("import", full, "import %s has type %s, expected %s", full, imp.Signature, want)
-			}
+			t.checkOwn(imp, problems, unknown)
 		}
 	}
 	for _, p := range d.ForeignImports([]string{t.Module, WASIModule}, skip...) {
 		problems.Add("import", "", "%s", p)
+	}
+}
+
+// CheckOwnImports adds to problems every import from t.Module that the
+// table lacks or has with another type, for an ABI's second host module
+// (whose module the ABI's CheckImports skips). Memory imports are left to
+// CheckImports, which reports them from any module.
+func (t ImportTable) CheckOwnImports(d Description, problems *Problems, unknown string) {
+	for _, imp := range d.Imports {
+		if imp.Module == t.Module && imp.Kind != KindMemory {
+			t.checkOwn(imp, problems, unknown)
+		}
+	}
+}
+
+// checkOwn checks one import from t.Module against the table.
+func (t ImportTable) checkOwn(imp Item, problems *Problems, unknown string) {
+	full := imp.Module + "." + imp.Name
+	want, ok := t.Funcs[imp.Name]
+	if !ok {
+		problems.Add("import", full, "import %s is %s (expected one of %s)", full, unknown, t.Names())
+	} else if !want.Equal(imp.Signature) {
+		problems.Add("import", full, "import %s has type %s, expected %s", full, imp.Signature, want)
 	}
 }
 

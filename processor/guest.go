@@ -72,8 +72,20 @@ func loadModule(ctx context.Context, cfg *config, wasm []byte, opts []hostabi.Op
 			_ = core.Close(ctx)
 			return nil, "", fmt.Errorf("field %s: must be empty for a module of the %s: its _start loop drives it (module %s)", fieldFunction, name.Title(), cfg.modulePath)
 		}
+		tcfg := transform.Config{InputTopic: cfg.inputTopic, OutputTopics: cfg.outputTopics}
+		// Only a non-nil client: a nil *schemaregistry.Client in the
+		// interface would not be nil, and the guest would get -2, not -1.
+		if cfg.registry != nil {
+			tcfg.SchemaRegistry = cfg.registry
+		}
+		if kc.Log != nil {
+			// The processor's logger (the one kc.Log writes to): the guest
+			// decides what a failed lookup means for its record, the log
+			// says why the registry failed.
+			tcfg.LogRegistryError = func(err error) { kc.Log(kafkaconnect.LogWarn, err.Error()) }
+		}
 		var tm *transform.Module
-		tm, err = transform.New(ctx, core, transform.Config{InputTopic: cfg.inputTopic, OutputTopics: cfg.outputTopics})
+		tm, err = transform.New(ctx, core, tcfg)
 		m = dtModule{tm}
 	}
 	if err != nil {

@@ -17,6 +17,8 @@ func TestWasmInspectTellsEachABI(t *testing.T) {
 		{"testdata/wasm/transform_go.wasm", []string{
 			"ABI: Redpanda Data Transforms ABI (told from its imports)",
 			"redpanda_transform.read_batch_header function (i32, i32, i32, i32, i32, i32, i32, i32, i32, i32) -> (i32)  provided by the host",
+			// Its schema registry cases import Redpanda's schema registry module.
+			"redpanda_schema_registry.get_schema_definition_len function (i32, i32) -> (i32)  provided by the host",
 			"fits the Redpanda Data Transforms ABI (its _start loop drives it: no function)",
 		}},
 		// As Redpanda's Rust SDK builds them: a wasm32-wasi command, which

@@ -63,11 +63,13 @@ var markers = []struct {
 	{kafkaconnect.HostModule, KafkaConnect},
 	{connectwasm.HostModule, ConnectWasm},
 	{transform.HostModule, DataTransforms},
+	{transform.SchemaRegistryModule, DataTransforms},
 }
 
 // Detect tells which ABI a module was written for: the one whose import
 // module it imports from (env for Kafka Connect, benthos_wasm for Redpanda
-// Connect's wasm processor, redpanda_transform for Data Transforms). A
+// Connect's wasm processor, redpanda_transform or redpanda_schema_registry
+// for Data Transforms). A
 // module that imports from none is told by its allocator exports (alloc
 // and dealloc: Kafka Connect; malloc and free, or allocate and
 // deallocate: Connect wasm), else taken as Kafka Connect's. One that

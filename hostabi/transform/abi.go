@@ -8,8 +8,8 @@ const ABIName = "Redpanda Data Transforms ABI"
 // Import modules of the ABI.
 const (
 	HostModule = "redpanda_transform"
-	// SchemaRegistryModule is the optional schema registry module of the
-	// SDKs' sr packages, which this host does not provide yet.
+	// SchemaRegistryModule is the optional schema registry module that
+	// the SDKs' sr packages import (see registry.go).
 	SchemaRegistryModule = "redpanda_schema_registry"
 )
 
@@ -30,6 +30,10 @@ const (
 	resultOutsideBatch = -1 // write_record*: no record is being transformed
 	resultBadPayload   = -2 // write_record*: the bytes are not one record payload
 	resultUnknownTopic = -3 // write_record_with_options: not an output topic
+
+	resultRegistryOK            = 0  // redpanda_schema_registry: success (the _len and create functions)
+	resultRegistryNotConfigured = -1 // redpanda_schema_registry: no schema registry is configured
+	resultRegistryError         = -2 // redpanda_schema_registry: the registry, or the request, failed
 )
 
 // optionTopic is the tag of the topic option of write_record_with_options.
@@ -60,4 +64,15 @@ var importSignatures = map[string]hostabi.Signature{
 	"read_next_record":          sig(repeat(i32, 5), i32),
 	"write_record":              sig(repeat(i32, 2), i32),
 	"write_record_with_options": sig(repeat(i32, 4), i32),
+}
+
+// registrySignatures are the functions of the schema registry module and
+// their types.
+var registrySignatures = map[string]hostabi.Signature{
+	"check_abi_version_0":       sig(nil),
+	"get_schema_definition_len": sig(repeat(i32, 2), i32),
+	"get_schema_definition":     sig(repeat(i32, 3), i32),
+	"get_subject_schema_len":    sig(repeat(i32, 4), i32),
+	"get_subject_schema":        sig(repeat(i32, 5), i32),
+	"create_subject_schema":     sig(repeat(i32, 5), i32),
 }

@@ -11,18 +11,13 @@ type Problem = hostabi.Problem
 type MismatchError = hostabi.MismatchError
 
 // Check lists every way a module does not fit the ABI: a WASI command
-// exporting _start and memory that imports only this ABI's functions and
-// WASI.
+// exporting _start and memory that imports only this ABI's functions (of
+// redpanda_transform and, optionally, redpanda_schema_registry) and WASI.
 func Check(d hostabi.Description) []Problem {
 	var problems hostabi.Problems
 	add := problems.Add
 	imports.CheckImports(d, &problems, "not a function of the "+ABIName, SchemaRegistryModule)
-	for _, imp := range d.Imports {
-		if imp.Module == SchemaRegistryModule {
-			full := imp.Module + "." + imp.Name
-			add("import", full, "import %s is from Redpanda's schema registry module, which this host does not provide yet", full)
-		}
-	}
+	registryImports.CheckOwnImports(d, &problems, "not a function of Redpanda's schema registry module")
 	hostabi.CheckMemoryExport(d, ExportMemory, &problems)
 	want := sig(nil)
 	if start, ok := d.Export(ExportStart); !ok || start.Kind != hostabi.KindFunction {
@@ -35,7 +30,13 @@ func Check(d hostabi.Description) []Problem {
 
 // Provides reports whether the host provides the function module.name to
 // modules of this ABI.
-func Provides(module, name string) bool { return imports.Provides(module, name) }
+func Provides(module, name string) bool {
+	return imports.Provides(module, name) || registryImports.Provides(module, name)
+}
 
-// imports is the ABI's host module, for checks and reports.
-var imports = hostabi.ImportTable{Module: HostModule, Funcs: importSignatures}
+// imports and registryImports are the ABI's host modules, for checks and
+// reports.
+var (
+	imports         = hostabi.ImportTable{Module: HostModule, Funcs: importSignatures}
+	registryImports = hostabi.ImportTable{Module: SchemaRegistryModule, Funcs: registrySignatures}
+)

@@ -36,6 +36,7 @@ func result(n int) uint64 { return uint64(uint32(int32(n))) }
 // largest record payload, which the SDKs size their buffer with.
 func readBatchHeader(x *hostabi.Exchange, s []uint64) {
 	in := instanceOf(x)
+	in.sized = sized{}
 	if b := in.cur; b != nil {
 		in.finishRecord(b)
 		in.cur = nil
@@ -80,6 +81,9 @@ func readNextRecord(x *hostabi.Exchange, s []uint64) {
 		return
 	}
 	in.finishRecord(b)
+	// What the host refused the guest, or answered it -1 or -2 for,
+	// belongs to the record it was doing then.
+	b.refusal, in.sized = nil, sized{}
 	if b.next == len(b.recs) {
 		s[0] = result(resultNoRecord)
 		return

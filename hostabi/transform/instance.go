@@ -31,6 +31,7 @@ type event struct {
 // time. An Instance serves one goroutine at a time.
 type Instance struct {
 	core   *hostabi.Instance
+	module *Module
 	cfg    *Config
 	cancel context.CancelFunc // stops the guest, when the module has a timeout
 
@@ -43,6 +44,7 @@ type Instance struct {
 
 	cur     *batch // the batch in the guest's hands, or nil (the guest's goroutine)
 	scratch batch  // reused for every batch
+	sized   sized  // the last schema registry answer a _len call sized (the guest's goroutine)
 
 	timeout time.Duration
 	timer   *time.Timer
@@ -60,7 +62,7 @@ func (m *Module) Instantiate(ctx context.Context) (*Instance, error) {
 	}
 	runCtx, cancel := context.WithCancel(context.Background())
 	in := &Instance{
-		core: core, cfg: &m.cfg, cancel: cancel,
+		core: core, module: m, cfg: &m.cfg, cancel: cancel,
 		batches: make(chan *batch), events: make(chan event, 1),
 		closing: make(chan struct{}), exited: make(chan struct{}),
 		timeout: m.core.Limits().Timeout,
@@ -135,11 +137,21 @@ func (in *Instance) Process(ctx context.Context, recs []record.Record) (int, err
 
 // deathError says why the guest died on its current record.
 func (in *Instance) deathError(err error, b *batch) error {
-	var trap *hostabi.TrapError
-	if errors.As(err, &trap) && in.fired.Load() != 0 && in.fired.Load() == in.gen.Load() {
-		err = &hostabi.TimeoutError{Function: ExportStart, Timeout: in.timeout}
+	if in.fired.Load() != 0 && in.fired.Load() == in.gen.Load() {
+		// The timeout stopped this record: wazero ended the guest, or a
+		// host function waiting on the context (a registry call) did.
+		timeout := &hostabi.TimeoutError{Function: ExportStart, Timeout: in.timeout}
+		var hf *hostabi.HostFunctionError
+		if errors.As(err, &hf) {
+			return fmt.Errorf("%s: the transform died on this record: %w (%v)", ABIName, timeout, hf.Err)
+		}
+		err = timeout
 	}
-	if b.refusal != nil {
+	var registry *RegistryCallError
+	switch {
+	case errors.As(b.refusal, &registry):
+		return fmt.Errorf("%s: the transform died on this record: %w (after %v)", ABIName, err, b.refusal)
+	case b.refusal != nil:
 		return fmt.Errorf("%s: the transform died on this record: %w (after the host refused it: %v)", ABIName, err, b.refusal)
 	}
 	return fmt.Errorf("%s: the transform died on this record: %w", ABIName, err)

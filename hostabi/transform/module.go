@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/benthos-wasm/benthos-wasm/hostabi"
 )
@@ -16,6 +17,17 @@ type Config struct {
 	// MaxOutputTopics. A plain write_record goes to the first (when there is
 	// one); write_record_with_options may name any of them.
 	OutputTopics []string
+	// SchemaRegistry answers the guest's calls of module
+	// redpanda_schema_registry (Redpanda's sr packages). nil means none is
+	// configured: every call but check_abi_version_0 returns -1, as on a
+	// broker without a schema registry. Beware a typed nil (a nil
+	// *schemaregistry.Client in this interface is not nil).
+	SchemaRegistry SchemaRegistry
+	// LogRegistryError receives each *RegistryCallError: every call the
+	// guest got -2 for, and the first that got -1 of each module. It runs
+	// on the guest's goroutine inside its call: keep it quick. nil discards
+	// them.
+	LogRegistryError func(err error)
 }
 
 func (c Config) validate() error {
@@ -48,6 +60,8 @@ func (c Config) environment() map[string]string {
 type Module struct {
 	core *hostabi.Module
 	cfg  Config
+
+	noRegistryLogged atomic.Bool // the first -1 of module redpanda_schema_registry was logged
 }
 
 // Load compiles wasm with the core's options and makes it a transform
@@ -67,9 +81,10 @@ func Load(ctx context.Context, name string, wasm []byte, cfg Config, opts ...hos
 }
 
 // New checks a compiled module against the ABI and provides the host
-// functions. It takes core over: on error core is closed. Its instances get
-// the REDPANDA_* environment of cfg, over any given with
-// hostabi.WithEnvironment.
+// functions (module redpanda_schema_registry too, when the module imports
+// it, whether or not cfg has a SchemaRegistry). It takes core over: on
+// error core is closed. Its instances get the REDPANDA_* environment of
+// cfg, over any given with hostabi.WithEnvironment.
 func New(ctx context.Context, core *hostabi.Module, cfg Config) (*Module, error) {
 	if ctx == nil {
 		ctx = context.Background()
@@ -86,6 +101,12 @@ func New(ctx context.Context, core *hostabi.Module, cfg Config) (*Module, error)
 	if err := core.DefineHostModule(ctx, HostModule, hostFunctions); err != nil {
 		_ = core.Close(ctx)
 		return nil, err
+	}
+	if core.Description().ImportsModule(SchemaRegistryModule) {
+		if err := core.DefineHostModule(ctx, SchemaRegistryModule, registryFunctions); err != nil {
+			_ = core.Close(ctx)
+			return nil, err
+		}
 	}
 	return &Module{core: core, cfg: cfg}, nil
 }

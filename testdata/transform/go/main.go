@@ -15,5 +15,8 @@ func main() {
 		// ends with proc_exit(2), as a Go SDK transform failing in main.
 		panic(err)
 	}
+	if usesRegistry(t.name) {
+		t.registry = newABIRegistry()
+	}
 	run(t)
 }

@@ -21,7 +21,7 @@ var wantModules = map[string]struct {
 	exports []string // every export, sorted
 }{
 	"transform_go.wasm": {
-		imports: transformV2Imports,
+		imports: append(append([]string(nil), registryImports...), transformV2Imports...), // sorted
 		wasi:    true,
 		exports: []string{"_start func ()->()", "memory memory"},
 	},
@@ -97,6 +97,17 @@ var transformV2Imports = []string{
 	"redpanda_transform.read_next_record func (i32,i32,i32,i32,i32)->(i32)",
 	"redpanda_transform.write_record func (i32,i32)->(i32)",
 	"redpanda_transform.write_record_with_options func (i32,i32,i32,i32)->(i32)",
+}
+
+// registryImports are what Redpanda's Go SDK's sr package imports (schema
+// registry ABI version 0).
+var registryImports = []string{
+	"redpanda_schema_registry.check_abi_version_0 func ()->()",
+	"redpanda_schema_registry.create_subject_schema func (i32,i32,i32,i32,i32)->(i32)",
+	"redpanda_schema_registry.get_schema_definition func (i32,i32,i32)->(i32)",
+	"redpanda_schema_registry.get_schema_definition_len func (i32,i32)->(i32)",
+	"redpanda_schema_registry.get_subject_schema func (i32,i32,i32,i32,i32)->(i32)",
+	"redpanda_schema_registry.get_subject_schema_len func (i32,i32,i32,i32)->(i32)",
 }
 
 var connectImports = []string{

@@ -39,7 +39,7 @@ type Writer interface {
 	Write(r Record, topic string) error
 }
 
-// cases are the values of BW_CASE.
+// cases are the values of BW_CASE (with registryCases).
 var cases = map[string]func(t *transformer, ev *Event, w Writer) error{
 	"identity":    identity,
 	"upper":       upperCase,
@@ -55,7 +55,8 @@ type transformer struct {
 	name         string
 	run          func(t *transformer, ev *Event, w Writer) error
 	inputTopic   string
-	outputTopics []string // the REDPANDA_OUTPUT_TOPIC_i that are set and not empty, in order of i
+	outputTopics []string    // the REDPANDA_OUTPUT_TOPIC_i that are set and not empty, in order of i
+	registry     registryABI // the schema registry module, for the cases of registry_cases.go
 }
 
 // newTransformer reads BW_CASE (default identity), REDPANDA_INPUT_TOPIC and
@@ -66,6 +67,9 @@ func newTransformer(getenv func(string) (string, bool)) (*transformer, error) {
 		name = "identity"
 	}
 	run, ok := cases[name]
+	if !ok {
+		run, ok = registryCases()[name]
+	}
 	if !ok {
 		return nil, fmt.Errorf("unknown BW_CASE %q", name)
 	}
