@@ -9,6 +9,7 @@ import (
 	"context"
 	be "encoding/binary"
 	"fmt"
+	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -35,12 +36,15 @@ func ordersSchema(t *testing.T) string {
 }
 
 // avroRecord encodes value with schema and frames it with id in the
-// Confluent wire format.
-func avroRecord(t *testing.T, id int, schema string, value any) []byte {
+// Confluent wire format, with franz-go's serde, as a producer would.
+func avroRecord(t *testing.T, id int, schema string, value map[string]any) []byte {
 	t.Helper()
-	data, err := avro.Marshal(avro.MustParse(schema), value)
+	parsed := avro.MustParse(schema)
+	var serde sr.Serde
+	serde.Register(id, map[string]any{}, sr.EncodeFn(func(v any) ([]byte, error) { return avro.Marshal(parsed, v) }))
+	b, err := serde.Encode(value)
 	require.NoError(t, err)
-	return append(be.BigEndian.AppendUint32([]byte{0}, uint32(id)), data...)
+	return b
 }
 
 // decodeOrder reads an Avro order back, checking its schema id.
@@ -52,6 +56,37 @@ func decodeOrder(t *testing.T, schema string, wantID int, b []byte) map[string]a
 	var v map[string]any
 	require.NoError(t, avro.Unmarshal(avro.MustParse(schema), b[5:], &v))
 	return v
+}
+
+// richOrderSchema has a nullable union, a nested record, arrays, a map, an
+// enum, a decimal, timestamps, a date, bytes and a fixed.
+const richOrderSchema = `{"type":"record","name":"Rich","namespace":"shop","fields":[
+ {"name":"id","type":"long"},
+ {"name":"email","type":["null","string"]},
+ {"name":"status","type":{"type":"enum","name":"Status","symbols":["NEW","PAID"]}},
+ {"name":"total","type":{"type":"bytes","logicalType":"decimal","precision":12,"scale":2}},
+ {"name":"placed","type":{"type":"long","logicalType":"timestamp-millis"}},
+ {"name":"seen","type":{"type":"long","logicalType":"timestamp-micros"}},
+ {"name":"day","type":{"type":"int","logicalType":"date"}},
+ {"name":"blob","type":"bytes"},
+ {"name":"code","type":{"type":"fixed","name":"Code","size":4}},
+ {"name":"ratio","type":"double"},
+ {"name":"tags","type":{"type":"array","items":"string"}},
+ {"name":"counts","type":{"type":"map","values":"long"}},
+ {"name":"address","type":{"type":"record","name":"Address","fields":[{"name":"city","type":"string"},{"name":"zip","type":["null","int"]}]}},
+ {"name":"lines","type":{"type":"array","items":{"type":"record","name":"Line","fields":[{"name":"sku","type":"string"},{"name":"qty","type":"int"}]}}}
+]}`
+
+func richOrder() map[string]any {
+	total, _ := new(big.Rat).SetString("123456789.05")
+	return map[string]any{
+		"id": int64(1) << 60, "email": "ada@example.com", "status": "PAID", "total": total,
+		"placed": time.UnixMilli(1706708730123).UTC(), "seen": time.UnixMicro(1706708730123456).UTC(),
+		"day": time.Date(2024, 1, 31, 0, 0, 0, 0, time.UTC), "blob": []byte{0, 0xff, 7}, "code": [4]byte{'A', 'B', 0, 1},
+		"ratio": 0.1, "tags": []any{"x", "y"}, "counts": map[string]any{"a": int64(1), "b": int64(-2)},
+		"address": map[string]any{"city": "Oslo", "zip": nil},
+		"lines":   []any{map[string]any{"sku": "s1", "qty": 2}, map[string]any{"sku": "s2", "qty": 3}},
+	}
 }
 
 func registryURLOf(t *testing.T, dev *process) string {
@@ -92,6 +127,11 @@ func TestSchemaE2EAvroExampleMasksAndDeadLettersWhatDoesNotFit(t *testing.T) {
 		records = append(records, &kgo.Record{Topic: "orders", Key: []byte(fmt.Sprint(i)),
 			Value: avroRecord(t, id, schema, map[string]any{"id": int64(i), "email": email})})
 	}
+	// Every kind of Avro value, around the email the guest masks: they must
+	// come back as they were.
+	richID := register(t, url, "orders-rich-value", richOrderSchema, sr.TypeAvro)
+	rich := richOrder()
+	records = append(records, &kgo.Record{Topic: "orders", Key: []byte("rich"), Value: avroRecord(t, richID, richOrderSchema, rich)})
 	notWire := []byte(`{"id":100,"email":"x@example.com"}`)
 	unknownID := avroRecord(t, 9999, schema, map[string]any{"id": int64(101), "email": "y@example.com"})
 	unfit := avroRecord(t, bytesID, bytesSchema, map[string]any{"id": int64(102), "email": []byte("z@example.com")})
@@ -104,12 +144,15 @@ func TestSchemaE2EAvroExampleMasksAndDeadLettersWhatDoesNotFit(t *testing.T) {
 	runPipeline(t, "config/examples/kafka-avro.yaml", "KAFKA_BROKERS="+addr, "SCHEMA_REGISTRY_URL="+url, "KAFKA_GROUP=avro-e2e")
 	out := collect(t, addr, "orders-masked", "orders-dead-letter")
 	byKey := map[string]*kgo.Record{}
-	waitUntil(t, 60*time.Second, fmt.Sprintf("%d records on orders-masked and orders-dead-letter", n+3), func() bool {
+	waitUntil(t, 60*time.Second, fmt.Sprintf("%d records on orders-masked and orders-dead-letter", n+4), func() bool {
 		for _, r := range out.snapshot() {
 			byKey[string(r.Key)] = r
 		}
-		return len(byKey) >= n+3
+		return len(byKey) >= n+4
 	})
+	require.Equal(t, "orders-masked", byKey["rich"].Topic)
+	rich["email"] = "a***@example.com"
+	assert.Equal(t, rich, decodeOrder(t, richOrderSchema, richID, byKey["rich"].Value), "every value as it was, the email masked")
 
 	for i := range n {
 		r := byKey[fmt.Sprint(i)]
