@@ -140,11 +140,10 @@ func (c *avroConverter) ToHostFor(guest, original []byte) (Stored, error) {
 	if err != nil {
 		return Stored{}, fmt.Errorf("%s: %w", AvroName, err)
 	}
-	v, err := decodeJSONNumbers(guest)
-	if err != nil {
+	native, err := readAvroJSON(cs.schema, guest)
+	if errors.Is(err, ErrInvalidJSON) {
 		return Stored{}, fmt.Errorf("%s: %w", AvroName, err)
 	}
-	native, err := avroFromJSON(cs.schema, v)
 	if err != nil {
 		return Stored{}, c.fitError(cs, err)
 	}
