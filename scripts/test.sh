@@ -61,6 +61,7 @@ FUZZTIME="${FUZZTIME:-10s}" scripts/fuzz.sh
 
 step "benchmarks, briefly: they must keep working (no timing is judged)"
 go test -run '^$' -bench . -benchtime=100x ./processor >/dev/null
+go test -run '^$' -bench . -benchtime=10x ./codec >/dev/null
 QUICK=1 bench/run.sh >/dev/null
 MESSAGES=2000 ROUNDS=1 MAX_FOREIGN=100 bench/roundtrip.sh >/dev/null
 
