@@ -113,7 +113,7 @@ topics: [ a ]
 	assert.Equal(t, "", in.group)
 	assert.Equal(t, 1024, in.checkpointLimit)
 	assert.True(t, in.replayNacks, "auto_replay_nacks defaults to true: at least once")
-	assert.Equal(t, 5*time.Second, in.commitPeriod)
+	assert.Equal(t, time.Second, in.commitPeriod)
 	assert.True(t, in.batchPolicy.IsNoop())
 
 	cl := optClient(t, in.opts)

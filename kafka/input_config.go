@@ -79,19 +79,19 @@ These are the fields wasm_smt reads a record from, and the fields the kafka_fran
 			service.NewAutoRetryNacksToggleField(),
 			service.NewDurationField(fieldCommitPeriod).
 				Description("How often acknowledged offsets are committed. They are also committed when partitions are revoked and on shutdown.").
-				Default("5s").Advanced(),
+				Default(defaultCommitPeriod).Advanced(),
 			service.NewBoolField(fieldStartFromOldest).
 				Description("Where to start when the group has no committed offset (or it no longer exists): the oldest record when true, otherwise only records written from now on.").
 				Default(true).Advanced(),
 			service.NewDurationField(fieldSessionTimeout).
 				Description("How long a group member may go without a heartbeat before the broker removes it and gives its partitions to others.").
-				Default("45s").Advanced(),
+				Default(defaultSessionTimeout).Advanced(),
 			service.NewDurationField(fieldHeartbeatPeriod).
-				Description("How often a group member sends a heartbeat; at most a third of session_timeout.").
-				Default("3s").Advanced(),
+				Description("How often a group member sends a heartbeat; at most a third of session_timeout. Members learn that a rebalance began from a heartbeat.").
+				Default(defaultHeartbeatPeriod).Advanced(),
 			service.NewDurationField(fieldRebalanceTimeout).
 				Description("How long members may take to finish their work and commit when a rebalance begins.").
-				Default("60s").Advanced(),
+				Default(defaultRebalanceTimeout).Advanced(),
 			service.NewDurationField(fieldFetchMaxWait).
 				Description("The longest a broker waits for new records before answering a fetch. A partition assigned or resumed while a fetch waits joins the next fetch, so a shorter wait picks it up sooner, at the cost of more requests when idle.").
 				Default("5s").Advanced(),
@@ -99,6 +99,7 @@ These are the fields wasm_smt reads a record from, and the fields the kafka_fran
 				Description("Batches records of the same partition together (each partition keeps its order). Acknowledging a batch acknowledges each of its records.").
 				Advanced(),
 		).
+		Fields(membershipFields()...).
 		LintRule(`
 let explicit = this.topics.or([]).any(t -> t.contains(":"))
 root = if $explicit && this.consumer_group.or("") != "" {
@@ -225,18 +226,11 @@ func (in *input) parseConsumer(conf *service.ParsedConfig) ([]kgo.Opt, error) {
 	if in.group == "" {
 		return opts, nil
 	}
-	durations := map[string]func(time.Duration) kgo.GroupOpt{
-		fieldSessionTimeout:   kgo.SessionTimeout,
-		fieldHeartbeatPeriod:  kgo.HeartbeatInterval,
-		fieldRebalanceTimeout: kgo.RebalanceTimeout,
+	membership, err := parseMembership(conf, in.log)
+	if err != nil {
+		return nil, err
 	}
-	for name, opt := range durations {
-		d, err := conf.FieldDuration(name)
-		if err != nil {
-			return nil, fmt.Errorf("field %s: %w", name, err)
-		}
-		opts = append(opts, opt(d))
-	}
+	opts = append(opts, membership...)
 	return append(opts,
 		kgo.ConsumerGroup(in.group),
 		kgo.DisableAutoCommit(),
