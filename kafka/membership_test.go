@@ -3,6 +3,7 @@ package kafka
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +13,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/benthos-wasm/benthos-wasm/kafkameta"
 )
 
 func TestMembershipDefaults(t *testing.T) {
@@ -139,4 +142,97 @@ kafka_franz:
 	t.Logf("the restarted static member read both partitions after %v (session_timeout 30s)", took)
 	assert.Less(t, took, 15*time.Second, "it did not wait for its old session to expire")
 	assert.Equal(t, map[string]bool{"c": true, "d": true}, seen, "the records committed before the stop are not read again")
+}
+
+// Under cooperative rebalancing a member gives up only some partitions: it
+// commits and forgets those, and keeps tracking the others across the
+// rebalance, so their in-flight records are committed when acknowledged
+// and nothing of them is read twice.
+func TestMembershipCooperativeRebalanceKeepsTheOtherPartitions(t *testing.T) {
+	addr := startBroker(t, 4, "coop")
+	var records []*kgo.Record
+	for i := 0; i < 40; i++ {
+		records = append(records, &kgo.Record{Topic: "coop", Partition: int32(i % 4), Value: []byte(fmt.Sprint(i))})
+	}
+	produce(t, addr, records...)
+	release := holdOffset(t, 3) // offset 3 of every partition waits: 0-2 committable, 4-9 delivered but not
+
+	type delivery struct {
+		member    string
+		partition int32
+		offset    int
+	}
+	var mu sync.Mutex
+	var got []delivery
+	consumer := func(member string) service.MessageBatchHandlerFunc {
+		return func(_ context.Context, b service.MessageBatch) error {
+			mu.Lock()
+			defer mu.Unlock()
+			for _, m := range b {
+				p, _ := m.MetaGetMut(kafkameta.Partition)
+				o, _ := m.MetaGetMut(kafkameta.Offset)
+				got = append(got, delivery{member, int32(p.(int)), o.(int)})
+			}
+			return nil
+		}
+	}
+	partitionsOf := func(member string) map[int32]int {
+		mu.Lock()
+		defer mu.Unlock()
+		ps := map[int32]int{}
+		for _, d := range got {
+			if d.member == member {
+				ps[d.partition]++
+			}
+		}
+		return ps
+	}
+	conf := inputYAML(addr, "coop", "g-coop")
+	stream{input: conf, threads: 8, processors: []string{"kafka_test_gate: {}"}, consume: consumer("a")}.run(t)
+	waitFor(t, 10*time.Second, "member a delivering all but offset 3 of each partition", func() bool {
+		ps := partitionsOf("a")
+		return len(ps) == 4 && ps[0] == 9 && ps[1] == 9 && ps[2] == 9 && ps[3] == 9
+	})
+	waitFor(t, 5*time.Second, "offset 3 committed everywhere", func() bool {
+		for p := int32(0); p < 4; p++ {
+			if committed(t, addr, "g-coop", "coop", p) != 3 {
+				return false
+			}
+		}
+		return true
+	})
+
+	stream{input: conf, threads: 8, processors: []string{"kafka_test_gate: {}"}, consume: consumer("b")}.run(t)
+	waitFor(t, 15*time.Second, "member b reading two partitions", func() bool { return len(partitionsOf("b")) == 2 })
+	time.Sleep(500 * time.Millisecond)
+	release()
+	waitFor(t, 15*time.Second, "every partition committed to its end", func() bool {
+		for p := int32(0); p < 4; p++ {
+			if committed(t, addr, "g-coop", "coop", p) != 10 {
+				return false
+			}
+		}
+		return true
+	})
+
+	moved := partitionsOf("b")
+	mu.Lock()
+	defer mu.Unlock()
+	count := map[delivery]int{}
+	for _, d := range got {
+		count[delivery{partition: d.partition, offset: d.offset}]++
+	}
+	for p := int32(0); p < 4; p++ {
+		for o := 0; o < 10; o++ {
+			n := count[delivery{partition: p, offset: o}]
+			switch {
+			case moved[p] > 0 && o >= 3:
+				// Read again by b from the committed offset 3 (a's
+				// offset 3 was still held when a gave the partition up).
+				assert.GreaterOrEqual(t, n, 1, "partition %d offset %d", p, o)
+			default:
+				assert.Equal(t, 1, n, "partition %d offset %d: kept by a (or before the commit), delivered once", p, o)
+			}
+		}
+	}
 }
