@@ -37,6 +37,10 @@ type recoveryScenario struct {
 	// sleep slows every message down (so that kills land mid-run); "" for
 	// none.
 	sleep string
+	// quickKill, when set, makes every kill after the first come this long
+	// after the restart before it instead of mid-way through the records:
+	// the restarted member is killed while it waits to join the group.
+	quickKill time.Duration
 	// input holds extra kafka_franz input fields, indented for the input
 	// block (e.g. the old defaults).
 	input string
@@ -181,9 +185,13 @@ output:
 	for k := 0; k < sc.kills; k++ {
 		// Kill at 1/(kills+2), 2/(kills+2), ... of the records: mid-run.
 		mark := sc.records * (k + 1) / (sc.kills + 2)
-		waitUntil(t, 5*time.Minute, fmt.Sprintf("%d records on topic done before kill %d", mark, k+1), func() bool {
-			return distinct(out.snapshot()) >= mark
-		})
+		if k > 0 && sc.quickKill > 0 {
+			time.Sleep(time.Until(lastRestart.Add(sc.quickKill)))
+		} else {
+			waitUntil(t, 5*time.Minute, fmt.Sprintf("%d records on topic done before kill %d", mark, k+1), func() bool {
+				return distinct(out.snapshot()) >= mark
+			})
+		}
 		require.NoError(t, procs[0].cmd.Process.Signal(syscall.SIGKILL))
 		_, _ = procs[0].wait(10 * time.Second)
 		t.Logf("kill %d at %.1fs, %d of %d records through", k+1, time.Since(start).Seconds(), distinct(out.snapshot()), sc.records)
@@ -303,6 +311,9 @@ func TestKafkaRecoveryMeasureIssueScenario(t *testing.T) {
 		{"old defaults", recoveryScenario{records: 20000, members: 1, kills: 2, restartGap: time.Second, input: oldDefaults}, 6 * time.Minute},
 		{"defaults, 3 members", recoveryScenario{records: 20000, members: 3, kills: 2, restartGap: time.Second, sleep: "1ms"}, 3 * time.Minute},
 		{"defaults, 3 members, instance_id", recoveryScenario{records: 20000, members: 3, kills: 2, restartGap: time.Second, sleep: "1ms", static: true}, 3 * time.Minute},
+		{"defaults, killed while joining", recoveryScenario{records: 20000, members: 1, kills: 2, restartGap: time.Second, quickKill: 3 * time.Second}, 3 * time.Minute},
+		{"defaults, instance_id, killed while joining", recoveryScenario{records: 20000, members: 1, kills: 2, restartGap: time.Second, quickKill: 3 * time.Second, static: true}, 3 * time.Minute},
+		{"old defaults, killed while joining", recoveryScenario{records: 20000, members: 1, kills: 2, restartGap: time.Second, quickKill: 3 * time.Second, input: oldDefaults}, 6 * time.Minute},
 		{"old defaults, 3 members", recoveryScenario{records: 20000, members: 3, kills: 2, restartGap: time.Second, sleep: "1ms", input: oldDefaults}, 6 * time.Minute},
 	}
 	only := os.Getenv("BENTHOS_WASM_RECOVERY_RUN")
