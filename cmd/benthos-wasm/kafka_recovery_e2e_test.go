@@ -22,6 +22,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -213,9 +214,14 @@ output:
 	}
 	require.NotEmpty(t, left, "the run ended before the last restart: nothing measures recovery")
 
-	waitUntil(t, finishWithin, "every record on topic done", func() bool {
-		return distinct(out.snapshot()) == sc.records
-	})
+	deadline := time.Now().Add(finishWithin)
+	for distinct(out.snapshot()) < sc.records {
+		if time.Now().After(deadline) {
+			t.Fatalf("after %v, %d of %d records on topic done; the group: %s",
+				finishWithin, distinct(out.snapshot()), sc.records, describeGroup(addr, "recovery"))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	time.Sleep(2 * time.Second) // late duplicates
 	seen := out.snapshot()
 	f := recoveryFigures{flowing: map[int32]time.Duration{}, total: time.Since(start), delivered: len(seen)}
@@ -327,4 +333,33 @@ func TestKafkaRecoveryMeasureIssueScenario(t *testing.T) {
 			assert.Zero(t, f.lost)
 		})
 	}
+}
+
+// describeGroup says who is in a group and what each member is assigned,
+// for a failure message.
+func describeGroup(addr, group string) string {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(addr))
+	if err != nil {
+		return err.Error()
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	described, err := kadm.NewClient(cl).DescribeGroups(ctx, group)
+	if err != nil {
+		return err.Error()
+	}
+	g := described[group]
+	var b strings.Builder
+	fmt.Fprintf(&b, "state %s, protocol %s", g.State, g.Protocol)
+	for _, m := range g.Members {
+		var assigned []string
+		if c, ok := m.Assigned.AsConsumer(); ok {
+			for _, tp := range c.Topics {
+				assigned = append(assigned, fmt.Sprintf("%s%v", tp.Topic, tp.Partitions))
+			}
+		}
+		fmt.Fprintf(&b, "; member %s (client %s at %s) assigned %v", m.MemberID, m.ClientID, m.ClientHost, assigned)
+	}
+	return b.String()
 }
