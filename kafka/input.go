@@ -30,10 +30,13 @@ type partitionState struct {
 	batched []int64
 }
 
-// ackableBatch is a batch ready for the pipeline with its acknowledgement.
+// ackableBatch is a batch ready for the pipeline with its acknowledgement,
+// and the partition state it was read under.
 type ackableBatch struct {
 	batch service.MessageBatch
 	ack   service.AckFunc
+	tp    topicPartition
+	st    *partitionState
 }
 
 // input is the kafka_franz input. A poll loop reads records, tracks each
@@ -257,7 +260,7 @@ func (in *input) flushDue(ctx context.Context) []ackableBatch {
 
 // ackable pairs a batch with the acknowledgement of its records.
 func (in *input) ackable(tp topicPartition, st *partitionState, batch service.MessageBatch, offsets []int64) ackableBatch {
-	return ackableBatch{batch: batch, ack: func(_ context.Context, err error) error {
+	return ackableBatch{tp: tp, st: st, batch: batch, ack: func(_ context.Context, err error) error {
 		if err != nil && in.replayNacks {
 			// AutoRetryNacksBatched retries rejected batches and reports
 			// deliveries only: an error here means no delivery, so the
@@ -295,14 +298,31 @@ func (in *input) ReadBatch(ctx context.Context) (service.MessageBatch, service.A
 	if batches == nil {
 		return nil, nil, service.ErrNotConnected
 	}
-	select {
-	case b := <-batches:
-		return b.batch, b.ack, nil
-	case <-done:
-		return nil, nil, service.ErrNotConnected
-	case <-ctx.Done():
-		return nil, nil, ctx.Err()
+	for {
+		select {
+		case b := <-batches:
+			if !in.owns(b.tp, b.st) {
+				// Revoked or lost since it was read (a batch waits here
+				// while the rebalance goes on): its next owner reads it
+				// again from the committed offset, so handing it on would
+				// only deliver it twice.
+				continue
+			}
+			return b.batch, b.ack, nil
+		case <-done:
+			return nil, nil, service.ErrNotConnected
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		}
 	}
+}
+
+// owns reports whether st is still the state of tp: the partition was not
+// revoked or lost since st was made.
+func (in *input) owns(tp topicPartition, st *partitionState) bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.parts[tp] == st
 }
 
 // Close implements service.BatchInput. Benthos calls it once every
