@@ -18,13 +18,15 @@ import (
 const fieldInstanceID = "instance_id"
 
 // The group defaults, chosen for recovery (see the README):
-//   - session_timeout 10s: a member that dies without leaving (SIGKILL, OOM,
+//   - session_timeout 8s: a member that dies without leaving (SIGKILL, OOM,
 //     a lost node) holds its partitions until its session expires, and a
 //     restarted member without instance_id is a new member, so the old
-//     one's partitions wait for that too. 45s (Kafka's default since 3.0,
-//     and this input's before) left partitions unread for 45s or more after
-//     every crash; 10s is Kafka's default before 3.0 and above the 6s minimum
-//     brokers accept by default (group.min.session.timeout.ms).
+//     one's partitions wait for that too: they flow again about a second
+//     after the session expires. 45s (Kafka's default since 3.0, and this
+//     input's before) left them unread for 45s after every crash. 8s puts
+//     them back within 10s of the crash even when the restart is immediate,
+//     and stays above the 6s minimum brokers accept by default
+//     (group.min.session.timeout.ms), with eight heartbeats in a session.
 //   - heartbeat_period 1s: members learn that a rebalance began only from a
 //     heartbeat, and a cooperative rebalance that moves partitions takes two
 //     rounds, so each second here is up to two seconds of stall; a tenth of
@@ -38,7 +40,7 @@ const fieldInstanceID = "instance_id"
 //     this period.
 const (
 	defaultCommitPeriod     = "1s"
-	defaultSessionTimeout   = "10s"
+	defaultSessionTimeout   = "8s"
 	defaultHeartbeatPeriod  = "1s"
 	defaultRebalanceTimeout = "30s"
 )

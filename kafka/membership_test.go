@@ -26,7 +26,7 @@ consumer_group: g
 	require.NoError(t, err)
 	assert.Equal(t, time.Second, in.commitPeriod)
 	cl := optClient(t, in.opts)
-	assert.Equal(t, 10*time.Second, cl.OptValue(kgo.SessionTimeout))
+	assert.Equal(t, 8*time.Second, cl.OptValue(kgo.SessionTimeout))
 	assert.Equal(t, time.Second, cl.OptValue(kgo.HeartbeatInterval))
 	assert.Equal(t, 30*time.Second, cl.OptValue(kgo.RebalanceTimeout))
 	assert.Equal(t, "", cl.OptValue(kgo.InstanceID), "dynamic membership unless instance_id is set")
