@@ -29,8 +29,7 @@ const fieldInstanceID = "instance_id"
 //     (group.min.session.timeout.ms), with eight heartbeats in a session.
 //   - heartbeat_period 1s: members learn that a rebalance began only from a
 //     heartbeat, and a cooperative rebalance that moves partitions takes two
-//     rounds, so each second here is up to two seconds of stall; a tenth of
-//     the session keeps many heartbeats inside it.
+//     rounds, so each second here is up to two seconds of stall.
 //   - rebalance_timeout 30s: how long live members get to rejoin. They need
 //     little: the input hands records to the pipeline without holding the
 //     rebalance (the poll loop allows it as soon as records are tracked) and
