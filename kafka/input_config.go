@@ -63,7 +63,8 @@ These are the fields wasm_smt reads a record from, and the fields the kafka_fran
 				Example([]string{"foo,bar"}).
 				Example([]string{"foo:0", "bar:1", "bar:3"}).
 				Example([]string{"foo:0-5"}).
-				Example([]string{"foo:0:100"}),
+				Example([]string{"foo:0:100"}).
+				Optional(), // required unless regexp_topics_include is set
 			service.NewBoolField(fieldRegexpTopics).
 				Description("Whether the topics are regular expressions: every topic matching one is read.").
 				Default(false),
@@ -99,13 +100,16 @@ These are the fields wasm_smt reads a record from, and the fields the kafka_fran
 				Description("Batches records of the same partition together (each partition keeps its order). Acknowledging a batch acknowledges each of its records.").
 				Advanced(),
 		).
+		Fields(fetchFields()...).
 		LintRule(`
 let explicit = this.topics.or([]).any(t -> t.contains(":"))
-root = if $explicit && this.consumer_group.or("") != "" {
-  "field topics: explicit partitions (topic:partition) cannot be used with a consumer_group"
-} else if $explicit && this.regexp_topics.or(false) {
-  "field topics: explicit partitions (topic:partition) cannot be used with regexp_topics"
-}
+root = [
+  if $explicit && this.consumer_group.or("") != "" {
+    "field topics: explicit partitions (topic:partition) cannot be used with a consumer_group"
+  } else if $explicit && this.regexp_topics.or(false) {
+    "field topics: explicit partitions (topic:partition) cannot be used with regexp_topics"
+  },` + fetchLintRules + saslLintRule + `
+]
 `)
 }
 
@@ -146,31 +150,29 @@ func newInput(conf *service.ParsedConfig, res *service.Resources) (*input, error
 // parseConsumer reads the consumer fields into franz-go options.
 func (in *input) parseConsumer(conf *service.ParsedConfig) ([]kgo.Opt, error) {
 	var opts []kgo.Opt
-	fromOldest, err := conf.FieldBool(fieldStartFromOldest)
-	if err != nil {
-		return nil, fmt.Errorf("field %s: %w", fieldStartFromOldest, err)
-	}
-	start := kgo.NewOffset().AtEnd()
-	if fromOldest {
-		start = kgo.NewOffset().AtStart()
-	}
-	opts = append(opts, kgo.ConsumeResetOffset(start))
-
-	entries, err := conf.FieldStringList(fieldTopics)
-	if err != nil {
-		return nil, fmt.Errorf("field %s: %w", fieldTopics, err)
-	}
-	sel, err := parseTopics(entries, start)
-	if err != nil {
-		return nil, fmt.Errorf("field %s: %w", fieldTopics, err)
-	}
-	regexp, err := conf.FieldBool(fieldRegexpTopics)
-	if err != nil {
-		return nil, fmt.Errorf("field %s: %w", fieldRegexpTopics, err)
-	}
+	var err error
 	if conf.Contains(fieldConsumerGroup) {
 		if in.group, err = conf.FieldString(fieldConsumerGroup); err != nil {
 			return nil, fmt.Errorf("field %s: %w", fieldConsumerGroup, err)
+		}
+	}
+	start, err := parseStartOffset(conf, in.group)
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, kgo.ConsumeResetOffset(start))
+
+	choice, err := parseTopicChoice(conf)
+	if err != nil {
+		return nil, err
+	}
+	regexp := choice.regexp
+	// regexp_topics_include holds expressions only (a colon is part of
+	// one); topics may name partitions.
+	sel := topicSelection{topics: choice.entries}
+	if !choice.fromInclude {
+		if sel, err = parseTopics(choice.entries, start); err != nil {
+			return nil, fmt.Errorf("field %s: %w", fieldTopics, err)
 		}
 	}
 	if len(sel.partitions) > 0 {
@@ -186,6 +188,17 @@ func (in *input) parseConsumer(conf *service.ParsedConfig) ([]kgo.Opt, error) {
 		if regexp {
 			opts = append(opts, kgo.ConsumeRegex())
 		}
+		if len(choice.exclude) > 0 {
+			opts = append(opts, kgo.ConsumeExcludeTopics(choice.exclude...))
+		}
+	}
+	fetch, err := fetchOpts(conf)
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, fetch...)
+	if in.multiHeader, err = conf.FieldBool(fieldMultiHeader); err != nil {
+		return nil, fmt.Errorf("field %s: %w", fieldMultiHeader, err)
 	}
 
 	rack, err := conf.FieldString(fieldRackID)
