@@ -31,6 +31,10 @@ const (
 const (
 	minClientTimeout = 100 * time.Millisecond
 	maxClientTimeout = 15 * time.Minute
+	minMetadataAge   = 10 * time.Millisecond
+	// defaultMetadataMinAge is franz-go's MetadataMinAge, which must not
+	// exceed MetadataMaxAge.
+	defaultMetadataMinAge = 5 * time.Second
 )
 
 // connectionFields are the fields both components use to reach the
@@ -107,6 +111,9 @@ func parseConnection(conf *service.ParsedConfig) (connection, error) {
 	if c.metadataMaxAge, err = conf.FieldDuration(fieldMetadataMaxAge); err != nil {
 		return c, fmt.Errorf("field %s: %w", fieldMetadataMaxAge, err)
 	}
+	if c.metadataMaxAge < minMetadataAge || c.metadataMaxAge > time.Hour {
+		return c, fmt.Errorf("field %s: %v is not between %v and 1h", fieldMetadataMaxAge, c.metadataMaxAge, minMetadataAge)
+	}
 	for _, f := range []struct {
 		name string
 		to   *time.Duration
@@ -180,6 +187,8 @@ func (c connection) opts(log *service.Logger) []kgo.Opt {
 		kgo.SeedBrokers(c.seedBrokers...),
 		kgo.ClientID(c.clientID),
 		kgo.MetadataMaxAge(c.metadataMaxAge),
+		// franz-go refuses a max age under its min age (5s by default).
+		kgo.MetadataMinAge(min(c.metadataMaxAge, defaultMetadataMinAge)),
 		kgo.RequestTimeoutOverhead(c.requestTimeoutOverhead),
 		kgo.ConnIdleTimeout(c.connIdleTimeout),
 		kgo.WithLogger(kgoLogger{log}),
