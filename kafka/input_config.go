@@ -43,7 +43,8 @@ be delivered twice; none is lost. The same holds for a crash or a broker restart
 == Metadata
 
 Each message carries these metadata fields, and one field per record header (named as the header; the
-last one wins when a name repeats; a header named like one of these fields is dropped):
+last one wins when a name repeats, unless `+"`multi_header`"+` makes each a list of all its values; a header
+named like one of these fields is dropped):
 
 - `+"`kafka_key`"+`: the key, as text. Absent when the key is null (Redpanda Connect sets it to an empty string).
 - `+"`kafka_topic`"+`, `+"`kafka_partition`"+` (int), `+"`kafka_offset`"+` (int)
@@ -58,7 +59,8 @@ These are the fields wasm_smt reads a record from, and the fields the kafka_fran
 			service.NewStringListField(fieldTopics).
 				Description("Topics to read. An item may list several comma-separated topics. `topic:partition` reads one partition, "+
 					"`topic:first-last` a range of partitions (inclusive), `topic:partition:offset` one partition from an offset; "+
-					"explicit partitions cannot be used with a consumer group, with regexp_topics, or mixed with whole topics.").
+					"explicit partitions cannot be used with a consumer group, with regexp_topics, or mixed with whole topics. "+
+					"Required unless regexp_topics_include is set.").
 				Example([]string{"foo", "bar"}).
 				Example([]string{"foo,bar"}).
 				Example([]string{"foo:0", "bar:1", "bar:3"}).
@@ -66,7 +68,7 @@ These are the fields wasm_smt reads a record from, and the fields the kafka_fran
 				Example([]string{"foo:0:100"}).
 				Optional(), // required unless regexp_topics_include is set
 			service.NewBoolField(fieldRegexpTopics).
-				Description("Whether the topics are regular expressions: every topic matching one is read.").
+				Description("Whether the topics are regular expressions: every topic matching one is read (matches are refreshed every metadata_max_age). Redpanda Connect deprecates it in favour of regexp_topics_include.").
 				Default(false),
 			service.NewStringField(fieldConsumerGroup).
 				Description("The consumer group to read as. Its members share the partitions, and offsets are committed and resumed under its name. Without it nothing is committed and reading starts as `start_from_oldest` says each time.").
@@ -82,7 +84,7 @@ These are the fields wasm_smt reads a record from, and the fields the kafka_fran
 				Description("How often acknowledged offsets are committed. They are also committed when partitions are revoked and on shutdown.").
 				Default("5s").Advanced(),
 			service.NewBoolField(fieldStartFromOldest).
-				Description("Where to start when the group has no committed offset (or it no longer exists): the oldest record when true, otherwise only records written from now on.").
+				Description("Where to start when the group has no committed offset (or it no longer exists): the oldest record when true, otherwise only records written from now on. Replaced by start_offset, which wins when both are set.").
 				Default(true).Advanced(),
 			service.NewDurationField(fieldSessionTimeout).
 				Description("How long a group member may go without a heartbeat before the broker removes it and gives its partitions to others.").

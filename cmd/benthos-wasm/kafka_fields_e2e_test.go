@@ -203,6 +203,7 @@ output:
 	}
 	assert.Equal(t, []string{"p0-3", "p0-4"}, values(outCommitted.snapshot()))
 	logged := committed.out.String()
+	assert.Contains(t, logged, "Fetching topic committed partition 1: partition has no prior committed offset", "the partition not read is named")
 	assert.Less(t, strings.Count(logged, "\n"), 50, "a partition without a commit must not flood the log:\n%s", logged)
 	_ = late
 }
