@@ -309,3 +309,18 @@ tcp:
 	require.NoError(t, err)
 	assert.NotNil(t, tc.tls, "tls on: connections are dialled through a tls.Dialer over the tcp dialer")
 }
+
+func TestMetadataMaxAgeUnderFranzMinimumWorks(t *testing.T) {
+	in, err := parseInput("seed_brokers: [ '127.0.0.1:1' ]\ntopics: [ a ]\nmetadata_max_age: 1s")
+	require.NoError(t, err)
+	cl := optClient(t, in.opts) // franz-go refuses a max age under its min age
+	assert.Equal(t, time.Second, cl.OptValue(kgo.MetadataMaxAge))
+	assert.Equal(t, time.Second, cl.OptValue(kgo.MetadataMinAge))
+
+	in, err = parseInput("seed_brokers: [ '127.0.0.1:1' ]\ntopics: [ a ]")
+	require.NoError(t, err)
+	assert.Equal(t, 5*time.Second, optClient(t, in.opts).OptValue(kgo.MetadataMinAge), "franz-go's default")
+
+	_, err = parseInput("seed_brokers: [ '127.0.0.1:1' ]\ntopics: [ a ]\nmetadata_max_age: 2h")
+	require.ErrorContains(t, err, "field metadata_max_age: 2h0m0s is not between 10ms and 1h")
+}

@@ -280,3 +280,63 @@ output:
 	// The test can fail: without read_committed the aborted records come out.
 	assert.Equal(t, upper(append(append([]string{}, committedValues...), abortedValues...)), values(uncommitted.snapshot()))
 }
+
+func TestKafkaFieldsLintThroughTheBinary(t *testing.T) {
+	good := writeConfig(t, `
+input:
+  kafka_franz:
+    seed_brokers: [ localhost:9092 ]
+    regexp_topics_include: [ "logs_.*" ]
+    regexp_topics_exclude: [ "logs_secret" ]
+    consumer_group: g
+    start_offset: committed
+    transaction_isolation_level: read_committed
+    multi_header: true
+    fetch_max_bytes: 10MiB
+    fetch_min_bytes: 1KiB
+    fetch_max_partition_bytes: 2MiB
+    request_timeout_overhead: 5s
+    conn_idle_timeout: 30s
+    tcp: { connect_timeout: 5s, keep_alive: { idle: 30s, interval: 10s, count: 3 }, tcp_user_timeout: 20s }
+output:
+  kafka_franz:
+    seed_brokers: [ localhost:9092 ]
+    topic: out
+    rack_id: rack-1
+    broker_write_max_bytes: 64MiB
+    max_buffered_records: 1000
+    max_buffered_bytes: 64MiB
+    idempotent_write: false
+    max_in_flight_requests: 5
+    record_retries: 10
+    record_delivery_timeout: 1m
+    request_timeout_overhead: 5s
+    conn_idle_timeout: 30s
+    tcp: { connect_timeout: 5s }
+`)
+	out, err := benthosWasm(t, "lint", good)
+	require.NoError(t, err, out)
+
+	bad := writeConfig(t, `
+input:
+  kafka_franz:
+    seed_brokers: [ localhost:9092 ]
+    topics: [ a ]
+    start_offset: committed
+    sasl: [ { mechanism: AWS_MSK_IAM } ]
+output:
+  kafka_franz:
+    seed_brokers: [ localhost:9092 ]
+    topic: out
+    max_in_flight_requests: 3
+`)
+	out, err = benthosWasm(t, "lint", bad)
+	require.Error(t, err)
+	for _, want := range []string{
+		"field start_offset: committed needs a consumer_group",
+		"field sasl: AWS_MSK_IAM is not supported by this distribution (it cannot be tested without AWS)",
+		"field max_in_flight_requests: must be 1 with idempotent_write",
+	} {
+		assert.Contains(t, out, want)
+	}
+}
