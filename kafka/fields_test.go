@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 	"net"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -323,4 +325,42 @@ func TestMetadataMaxAgeUnderFranzMinimumWorks(t *testing.T) {
 
 	_, err = parseInput("seed_brokers: [ '127.0.0.1:1' ]\ntopics: [ a ]\nmetadata_max_age: 2h")
 	require.ErrorContains(t, err, "field metadata_max_age: 2h0m0s is not between 10ms and 1h")
+}
+
+// TestEveryFieldIsInTheReadme keeps kafka/README.md's field tables complete:
+// every top-level field of the input and the output is named there.
+func TestEveryFieldIsInTheReadme(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	check := func(kind string, view *service.ConfigView) {
+		data, err := view.TemplateData()
+		require.NoError(t, err)
+		require.Greater(t, len(data.Fields), 20, kind)
+		for _, f := range data.Fields {
+			if strings.Contains(f.FullName, ".") {
+				continue // sub-fields are described with their block
+			}
+			assert.Contains(t, string(readme), "`"+f.FullName+"`", "%s field %s is not in kafka/README.md", kind, f.FullName)
+		}
+	}
+	env := service.GlobalEnvironment()
+	checked := 0
+	env.WalkInputs(func(name string, view *service.ConfigView) {
+		if name == "kafka_franz" {
+			check("input", view)
+			checked++
+		}
+	})
+	env.WalkOutputs(func(name string, view *service.ConfigView) {
+		if name == "kafka_franz" {
+			check("output", view)
+			checked++
+		}
+	})
+	require.Equal(t, 2, checked)
+	notSupported := string(readme)[strings.Index(string(readme), "### Redpanda Connect fields not supported"):]
+	for _, f := range []string{"multi_header", "regexp_topics_include", "start_offset", "transaction_isolation_level", "fetch_max_bytes",
+		"broker_write_max_bytes", "max_buffered_records", "record_retries", "request_timeout_overhead", "conn_idle_timeout", "`tcp`"} {
+		assert.NotContains(t, notSupported, f, "%s is supported now", f)
+	}
 }
