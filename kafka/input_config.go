@@ -71,7 +71,7 @@ These are the fields wasm_smt reads a record from, and the fields the kafka_fran
 				Description("Whether the topics are regular expressions: every topic matching one is read (matches are refreshed every metadata_max_age). Redpanda Connect deprecates it in favour of regexp_topics_include.").
 				Default(false),
 			service.NewStringField(fieldConsumerGroup).
-				Description("The consumer group to read as. Its members share the partitions, and offsets are committed and resumed under its name. Without it nothing is committed and reading starts as `start_from_oldest` says each time.").
+				Description("The consumer group to read as. Its members share the partitions, and offsets are committed and resumed under its name. Without it nothing is committed and reading starts as `start_offset` (or `start_from_oldest`) says each time.").
 				Optional(),
 			service.NewStringField(fieldRackID).
 				Description("The rack of this client, for brokers that serve fetches from the closest replica.").
