@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -177,6 +178,20 @@ output:
 	produceRecords(t, addr, records)
 	out := watchArrivals(t, addr, "done")
 
+	// BENTHOS_WASM_RECOVERY_LOGS=DIR keeps every member's debug log
+	// (franz-go's group events) in DIR.
+	logDir := os.Getenv("BENTHOS_WASM_RECOVERY_LOGS")
+	started := 0
+	runPipeline := func(t *testing.T, config string, env ...string) *process {
+		if logDir == "" {
+			return runPipeline(t, config, env...)
+		}
+		p := startProcess(t, env, "run", "--log.level", "debug", config)
+		started++
+		name := filepath.Join(logDir, fmt.Sprintf("%s-%d.log", strings.NewReplacer("/", "_", " ", "_", ",", "").Replace(t.Name()), started))
+		t.Cleanup(func() { _ = os.WriteFile(name, []byte(p.out.String()), 0o600) })
+		return p
+	}
 	start := time.Now()
 	procs := make([]*process, sc.members)
 	for m := range procs {
