@@ -326,7 +326,8 @@ const oldDefaults = `
 
 // The scenario of issue 15, for the figures in kafka/README.md: one
 // pipeline, 20,000 records in 4 partitions, SIGKILLed twice and started
-// again, with the defaults and with the old ones. It takes minutes, so it
+// again, with the defaults and with the old ones, and the same with three
+// members (slowed down), one of them killed twice. It takes minutes, so it
 // runs only with BENTHOS_WASM_RECOVERY_MEASURE=1.
 func TestKafkaRecoveryMeasureIssueScenario(t *testing.T) {
 	if os.Getenv("BENTHOS_WASM_RECOVERY_MEASURE") == "" {
