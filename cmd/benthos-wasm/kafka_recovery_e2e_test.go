@@ -346,6 +346,7 @@ func TestKafkaRecoveryMeasureIssueScenario(t *testing.T) {
 		{"defaults, killed while joining", recoveryScenario{records: 20000, members: 1, kills: 2, restartGap: time.Second, quickKill: 3 * time.Second}, 3 * time.Minute},
 		{"defaults, instance_id, killed while joining", recoveryScenario{records: 20000, members: 1, kills: 2, restartGap: time.Second, quickKill: 300 * time.Millisecond, static: true}, 3 * time.Minute},
 		{"old defaults, killed while joining", recoveryScenario{records: 20000, members: 1, kills: 2, restartGap: time.Second, quickKill: 3 * time.Second, input: oldDefaults}, 6 * time.Minute},
+		{"defaults, 3 members, fetch_max_wait 500ms", recoveryScenario{records: 20000, members: 3, kills: 2, restartGap: time.Second, sleep: "1ms", input: "\n    fetch_max_wait: 500ms"}, 3 * time.Minute},
 		{"old defaults, 3 members", recoveryScenario{records: 20000, members: 3, kills: 2, restartGap: time.Second, sleep: "1ms", input: oldDefaults}, 6 * time.Minute},
 	}
 	only := os.Getenv("BENTHOS_WASM_RECOVERY_RUN")
