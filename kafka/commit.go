@@ -93,7 +93,11 @@ func (in *input) onAssigned(_ context.Context, _ *kgo.Client, assigned map[strin
 }
 
 // onRevoked commits what was acknowledged of the revoked partitions, then
-// forgets them: the next owner reads on from the committed offsets.
+// forgets them: the next owner reads on from the committed offsets. With the
+// cooperative balancer only the partitions that move are revoked, and at
+// the end of a session that revokes nothing franz-go passes nil: then every
+// owned partition is committed and none forgotten. onAssigned likewise gets
+// only the newly added partitions, so kept ones keep their state.
 func (in *input) onRevoked(ctx context.Context, cl *kgo.Client, revoked map[string][]int32) {
 	in.commit(ctx, cl, revoked)
 	in.forget(cl, revoked)
