@@ -53,8 +53,8 @@ func membershipFields() []*service.ConfigField {
 				"that restarts with the same instance_id gets its partitions back as soon as it rejoins, instead of waiting for its old " +
 				"session to expire. Each running process needs its own identifier, stable across its restarts: for example " +
 				"`${POD_NAME}` in a Kubernetes StatefulSet (pod names app-0, app-1, ... survive restarts). Two processes with one " +
-				"instance_id fence each other: only the last to join consumes, the other logs an error and tries again, and every " +
-				"takeover is a rebalance. A static member does not leave the group when it stops, so its partitions wait for it for " +
+				"instance_id fence each other: the last to join takes the place, and the other reads nothing more and logs an " +
+				"error naming instance_id at every retry (every few seconds) until it is stopped. A static member does not leave the group when it stops, so its partitions wait for it for " +
 				"session_timeout. Empty (the default, also when an environment variable it names is empty): dynamic membership.").
 			Example("${POD_NAME}").
 			Example("orders-transform-0").
@@ -107,9 +107,10 @@ func parseMembership(conf *service.ParsedConfig, log *service.Logger) ([]kgo.Opt
 	return opts, nil
 }
 
-// fencingLogger says, as an error, that another process joined with this
-// member's instance_id: franz-go retries, so the two take turns, and
-// without this the only trace is a debug line.
+// fencingLogger says, as an error naming the field, that another process
+// joined with this member's instance_id. franz-go retries the join with its
+// old member ID, which stays fenced: this member reads nothing more (the
+// other keeps the partitions), and this error says why at every retry.
 type fencingLogger struct {
 	log *service.Logger
 	id  string

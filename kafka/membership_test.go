@@ -3,6 +3,8 @@ package kafka
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -14,6 +16,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/benthos-wasm/benthos-wasm/internal/testutil"
 	"github.com/benthos-wasm/benthos-wasm/kafkameta"
 )
 
@@ -235,4 +238,46 @@ func TestMembershipCooperativeRebalanceKeepsTheOtherPartitions(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Two processes with one instance_id fence each other; the fenced one says
+// so as an error naming the field.
+func TestMembershipFencedInstanceLogsAnError(t *testing.T) {
+	addr := startBroker(t, 2, "fenced")
+	produce(t, addr, &kgo.Record{Topic: "fenced", Partition: 0, Value: []byte("a")})
+	var logs testutil.SyncBuffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	start := func() {
+		sb := service.NewStreamBuilder()
+		sb.SetLogger(logger)
+		require.NoError(t, sb.AddInputYAML(fmt.Sprintf(`
+kafka_franz:
+  seed_brokers: [ %q ]
+  topics: [ fenced ]
+  consumer_group: g-fenced
+  instance_id: same
+  heartbeat_period: 200ms
+  fetch_max_wait: 200ms
+`, addr)))
+		require.NoError(t, sb.AddBatchConsumerFunc(func(context.Context, service.MessageBatch) error { return nil }))
+		st, err := sb.Build()
+		require.NoError(t, err)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_ = st.Run(context.Background())
+		}()
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			defer cancel()
+			_ = st.Stop(ctx)
+			<-done
+		})
+	}
+	start()
+	waitFor(t, 10*time.Second, "the first member committing", func() bool { return committed(t, addr, "g-fenced", "fenced", 0) == 1 })
+	start()
+	waitFor(t, 15*time.Second, "an error about the shared instance_id", func() bool {
+		return strings.Contains(logs.String(), `Field instance_id: another consumer joined the group with instance_id \"same\"`)
+	})
 }
