@@ -3,7 +3,6 @@ package kafka
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -110,11 +109,9 @@ func newClient(ctx context.Context, opts []kgo.Opt) (*kgo.Client, error) {
 		return nil, err
 	}
 	if err := cl.Ping(ctx); err != nil {
+		err = pingError(cl, err)
 		cl.Close()
-		if !kgo.IsRetryableBrokerErr(err) && !errors.Is(err, context.DeadlineExceeded) {
-			return nil, service.NewErrBackOff(fmt.Errorf("reaching the brokers: %w", err), 10*time.Second)
-		}
-		return nil, fmt.Errorf("reaching the brokers: %w", err)
+		return nil, err
 	}
 	return cl, nil
 }
