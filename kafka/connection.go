@@ -89,8 +89,11 @@ func (c connection) opts(log *service.Logger) []kgo.Opt {
 		kgo.SeedBrokers(c.seedBrokers...),
 		kgo.ClientID(c.clientID),
 		kgo.MetadataMaxAge(c.metadataMaxAge),
-		kgo.WithLogger(kgoLogger{log}),
 	}
+	// One watch for every client the component makes: a broker that is
+	// down is reported once, not once per client or attempt.
+	watch := newConnWatch(log)
+	opts = append(opts, kgo.WithLogger(kgoLogger{log, watch}), kgo.WithHooks(watch))
 	if c.tls != nil {
 		opts = append(opts, kgo.DialTLSConfig(c.tls))
 	}

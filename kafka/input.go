@@ -96,6 +96,7 @@ func (in *input) Connect(ctx context.Context) error {
 
 // pollLoop reads records until ctx is canceled.
 func (in *input) pollLoop(ctx context.Context, cl *kgo.Client, out chan<- ackableBatch) {
+	var lastClientErr string // the last client-level fetch error logged
 	for {
 		pollCtx, cancel := ctx, context.CancelFunc(func() {})
 		if wait, ok := in.nextBatchFlush(); ok {
@@ -107,11 +108,28 @@ func (in *input) pollLoop(ctx context.Context, cl *kgo.Client, out chan<- ackabl
 			in.allowRebalance(cl)
 			return
 		}
+		clientErr := false
 		fetches.EachError(func(topic string, partition int32, err error) {
-			if !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
+			switch {
+			case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
+			case topic == "":
+				clientErr = true
+				// An error of the client, not of a partition (joining the
+				// group while a broker is down): logged when it changes,
+				// not on every retry.
+				if msg := err.Error(); msg != lastClientErr {
+					lastClientErr = msg
+					in.log.Warnf("Fetching: %v", err)
+				} else {
+					in.log.Debugf("Fetching: %v", err)
+				}
+			default:
 				in.log.Warnf("Fetching topic %s partition %d: %v", topic, partition, err)
 			}
 		})
+		if !clientErr {
+			lastClientErr = ""
+		}
 		ready := in.track(ctx, cl, fetches)
 		ready = append(ready, in.flushDue(ctx)...)
 		in.allowRebalance(cl)
