@@ -127,8 +127,8 @@ func (in *input) pollLoop(ctx context.Context, cl *kgo.Client, out chan<- ackabl
 				in.log.Warnf("Fetching topic %s partition %d: %v", topic, partition, err)
 			}
 		})
-		if !clientErr {
-			lastClientErr = ""
+		if !clientErr && fetches.NumRecords() > 0 {
+			lastClientErr = "" // working again: the next error is news
 		}
 		ready := in.track(ctx, cl, fetches)
 		ready = append(ready, in.flushDue(ctx)...)
