@@ -128,6 +128,12 @@ func StartDevBroker(cfg DevBrokerConfig) (*DevBroker, error) {
 		cluster.Close()
 		return nil, fmt.Errorf("broker listens on %d addresses, expected 1", len(addrs))
 	}
+	if len(cfg.Users) > 0 {
+		if err := advertiseSASLHandshakeV0(cluster, addrs[0], cfg.TLS != nil); err != nil {
+			cluster.Close()
+			return nil, err
+		}
+	}
 	return &DevBroker{cluster: cluster, addr: addrs[0], restored: restored}, nil
 }
 

@@ -137,6 +137,7 @@ func numbered(topic string, from, n, partitions int) []*kgo.Record {
 // with the given YAML lines (tls, sasl), indented under kafka_franz.
 func upperPipeline(addr, in, out, group, inConn, outConn string) string {
 	return fmt.Sprintf(`
+http: { enabled: false }
 input:
   kafka_franz:
     seed_brokers: [ %[1]q ]
@@ -345,7 +346,11 @@ func saslYAML(mechanism, user, pass string) string {
 
 func TestKafkaSecuritySASLMechanisms(t *testing.T) {
 	const n = 20
-	addr, dev := startKafkaDev(t, append(saslDevArgs(), "--partitions", "2")...)
+	var topics []string
+	for _, u := range saslUsers {
+		topics = append(topics, "in-"+u.mechanism, "out-"+u.mechanism)
+	}
+	addr, dev := startKafkaDev(t, append(saslDevArgs(), "--topics", strings.Join(topics, ","), "--partitions", "2")...)
 	assert.Contains(t, dev.out.String(), "SASL required; users plain-user (PLAIN), scram256-user (SCRAM-SHA-256), scram512-user (SCRAM-SHA-512)")
 
 	for _, u := range saslUsers {
