@@ -53,11 +53,11 @@ func (w *connWatch) OnBrokerConnect(meta kgo.BrokerMetadata, _ time.Duration, _ 
 		o.failures++
 	case err != nil:
 		w.down[addr] = &outage{since: w.now(), failures: 1}
-		w.log.Warnf("Broker %s unreachable: %v; reconnecting in the background "+
+		w.log.Warnf("Cannot connect to broker %s: %v; retrying in the background "+
 			"(each failed attempt is logged at debug level)", addr, err)
 	case o != nil:
 		delete(w.down, addr)
-		w.log.Infof("Broker %s reachable again after %v (%d failed connection attempts)",
+		w.log.Infof("Connected to broker %s again after %v (%d failed connection attempts)",
 			addr, w.now().Sub(o.since).Round(100*time.Millisecond), o.failures)
 	}
 }
@@ -80,4 +80,32 @@ func (w *connWatch) quiets(msg string) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return len(w.down) > 0
+}
+
+// repeatLog logs a warning when it differs from the last one it logged,
+// and at debug level while it repeats (a commit failing every
+// commit_period while a broker is down).
+type repeatLog struct {
+	mu   sync.Mutex
+	last string
+}
+
+// warn logs msg at warning level unless it repeats the last one.
+func (r *repeatLog) warn(log *service.Logger, msg string) {
+	r.mu.Lock()
+	repeat := msg == r.last
+	r.last = msg
+	r.mu.Unlock()
+	if repeat {
+		log.Debug(msg)
+	} else {
+		log.Warn(msg)
+	}
+}
+
+// reset says that things work again: the next warning is news.
+func (r *repeatLog) reset() {
+	r.mu.Lock()
+	r.last = ""
+	r.mu.Unlock()
 }

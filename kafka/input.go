@@ -56,6 +56,8 @@ type input struct {
 	batches chan ackableBatch
 	stop    context.CancelFunc
 	done    chan struct{} // closed when the poll and commit loops have exited
+
+	commitErrs repeatLog // commit failures, logged when they change
 }
 
 // Connect implements service.BatchInput.
