@@ -44,6 +44,10 @@ func DevSelfSignedCert() (cert tls.Certificate, caPEM []byte, err error) {
 	if err != nil {
 		return cert, nil, fmt.Errorf("making the certificate: %w", err)
 	}
-	cert = tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		return cert, nil, fmt.Errorf("reading the certificate back: %w", err)
+	}
+	cert = tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}
 	return cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), nil
 }
