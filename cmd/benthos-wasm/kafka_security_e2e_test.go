@@ -208,6 +208,15 @@ func TestKafkaDevHelpSaysDataIsLostWithoutDataDir(t *testing.T) {
 }
 
 func TestKafkaDevRestartUnderARunningPipeline(t *testing.T) {
+	t.Run("SIGTERM", func(t *testing.T) { testKafkaDevRestart(t, syscall.SIGTERM) })
+	// A crash: kfake writes records and offset commits to the data
+	// directory as they come, not only on stop.
+	t.Run("SIGKILL", func(t *testing.T) { testKafkaDevRestart(t, syscall.SIGKILL) })
+}
+
+// testKafkaDevRestart stops kafka-dev with sig under a running pipeline and
+// starts it again on the same port and data directory.
+func testKafkaDevRestart(t *testing.T, sig syscall.Signal) {
 	port := testutil.FreePort(t)
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	dataDir := filepath.Join(t.TempDir(), "kafka")
@@ -264,7 +273,13 @@ func TestKafkaDevRestartUnderARunningPipeline(t *testing.T) {
 	// Stop the broker under the running pipeline.
 	logOffset := len(pipeline.out.String())
 	stopAt := time.Now()
-	stopProcess(t, dev, 20*time.Second)
+	if sig == syscall.SIGTERM {
+		stopProcess(t, dev, 20*time.Second)
+	} else {
+		require.NoError(t, dev.cmd.Process.Signal(sig))
+		exited, _ := dev.wait(10 * time.Second)
+		require.True(t, exited)
+	}
 	outBefore := len(out.snapshot())
 	producedBefore := ackedCount()
 	const outage = 6 * time.Second
@@ -302,9 +317,9 @@ func TestKafkaDevRestartUnderARunningPipeline(t *testing.T) {
 	for _, v := range want {
 		duplicates += counts[v] - 1
 	}
-	t.Logf("outage %v; %d records produced in all (%d before the stop), %d on out before the stop; "+
+	t.Logf("%v; outage %v; %d records produced in all (%d before the stop), %d on out before the stop; "+
 		"flowing again %v after the restart; %d duplicates; %d pipeline log lines from the stop until flowing again:\n%s",
-		outage, len(want), producedBefore, outBefore, flowingAfter.Round(100*time.Millisecond), duplicates,
+		sig, outage, len(want), producedBefore, outBefore, flowingAfter.Round(100*time.Millisecond), duplicates,
 		len(outageLog), strings.Join(outageLog, "\n"))
 
 	// Nothing lost (checked above), duplicates allowed but few: at most
