@@ -100,7 +100,7 @@ batching:
 	assert.Equal(t, 700*time.Millisecond, cl.OptValue(kgo.FetchMaxWait))
 	assert.Equal(t, true, cl.OptValue(kgo.DisableAutoCommit), "offsets are committed by the input, after acks")
 	assert.Equal(t, true, cl.OptValue(kgo.BlockRebalanceOnPoll))
-	assert.NotNil(t, cl.OptValue(kgo.DialTLSConfig))
+	assert.NotNil(t, cl.OptValue(kgo.Dialer), "tls: TLS over the tcp block's dialer (tested in connection_fields_test.go)")
 	assert.Equal(t, []string{"SCRAM-SHA-512", "PLAIN"}, mechanismNames(cl.OptValue(kgo.SASL)))
 }
 
@@ -207,7 +207,7 @@ sasl: [ { mechanism: SCRAM-SHA-256, username: u, password: p } ]
 	assert.Equal(t, 3*time.Second, cl.OptValue(kgo.ProduceRequestTimeout))
 	assert.Equal(t, int32(2<<20), cl.OptValue(kgo.ProducerBatchMaxBytes))
 	assert.Equal(t, time.Minute, cl.OptValue(kgo.MetadataMaxAge))
-	assert.NotNil(t, cl.OptValue(kgo.DialTLSConfig))
+	assert.NotNil(t, cl.OptValue(kgo.Dialer), "tls: TLS over the tcp block's dialer (tested in connection_fields_test.go)")
 	assert.Equal(t, []string{"SCRAM-SHA-256"}, mechanismNames(cl.OptValue(kgo.SASL)))
 
 	// max_in_flight and batching go to Benthos through the constructor.

@@ -43,6 +43,7 @@ type ackableBatch struct {
 type input struct {
 	opts            []kgo.Opt
 	group           string
+	multiHeader     bool // headers as lists of values (multi_header)
 	replayNacks     bool // false: a rejected batch counts as done (dropped)
 	commitPeriod    time.Duration
 	checkpointLimit int
@@ -175,7 +176,7 @@ func (in *input) track(ctx context.Context, cl *kgo.Client, fetches kgo.Fetches)
 				st = in.partitionLocked(tp)
 				_ = st.tracker.Track(r.Offset)
 			}
-			msg := recordToMessage(r, p.HighWatermark)
+			msg := in.toMessage(r, p.HighWatermark)
 			if st.batcher == nil {
 				ready = append(ready, in.ackable(tp, st, service.MessageBatch{msg}, []int64{r.Offset}))
 				continue
@@ -191,6 +192,14 @@ func (in *input) track(ctx context.Context, cl *kgo.Client, fetches kgo.Fetches)
 		}
 	})
 	return ready
+}
+
+// toMessage turns a fetched record into a message, as multi_header says.
+func (in *input) toMessage(r *kgo.Record, highWatermark int64) *service.Message {
+	if in.multiHeader {
+		return multiHeaderMessage(r, highWatermark)
+	}
+	return recordToMessage(r, highWatermark)
 }
 
 // partitionLocked returns the state of tp, making it on first use.

@@ -43,7 +43,8 @@ be delivered twice; none is lost. The same holds for a crash or a broker restart
 == Metadata
 
 Each message carries these metadata fields, and one field per record header (named as the header; the
-last one wins when a name repeats; a header named like one of these fields is dropped):
+last one wins when a name repeats, unless `+"`multi_header`"+` makes each a list of all its values; a header
+named like one of these fields is dropped):
 
 - `+"`kafka_key`"+`: the key, as text. Absent when the key is null (Redpanda Connect sets it to an empty string).
 - `+"`kafka_topic`"+`, `+"`kafka_partition`"+` (int), `+"`kafka_offset`"+` (int)
@@ -58,17 +59,19 @@ These are the fields wasm_smt reads a record from, and the fields the kafka_fran
 			service.NewStringListField(fieldTopics).
 				Description("Topics to read. An item may list several comma-separated topics. `topic:partition` reads one partition, "+
 					"`topic:first-last` a range of partitions (inclusive), `topic:partition:offset` one partition from an offset; "+
-					"explicit partitions cannot be used with a consumer group, with regexp_topics, or mixed with whole topics.").
+					"explicit partitions cannot be used with a consumer group, with regexp_topics, or mixed with whole topics. "+
+					"Required unless regexp_topics_include is set.").
 				Example([]string{"foo", "bar"}).
 				Example([]string{"foo,bar"}).
 				Example([]string{"foo:0", "bar:1", "bar:3"}).
 				Example([]string{"foo:0-5"}).
-				Example([]string{"foo:0:100"}),
+				Example([]string{"foo:0:100"}).
+				Optional(), // required unless regexp_topics_include is set
 			service.NewBoolField(fieldRegexpTopics).
-				Description("Whether the topics are regular expressions: every topic matching one is read.").
+				Description("Whether the topics are regular expressions: every topic matching one is read (matches are refreshed every metadata_max_age). Redpanda Connect deprecates it in favour of regexp_topics_include.").
 				Default(false),
 			service.NewStringField(fieldConsumerGroup).
-				Description("The consumer group to read as. Its members share the partitions, and offsets are committed and resumed under its name. Without it nothing is committed and reading starts as `start_from_oldest` says each time.").
+				Description("The consumer group to read as. Its members share the partitions, and offsets are committed and resumed under its name. Without it nothing is committed and reading starts as `start_offset` (or `start_from_oldest`) says each time.").
 				Optional(),
 			service.NewStringField(fieldRackID).
 				Description("The rack of this client, for brokers that serve fetches from the closest replica.").
@@ -81,7 +84,7 @@ These are the fields wasm_smt reads a record from, and the fields the kafka_fran
 				Description("How often acknowledged offsets are committed. They are also committed when partitions are revoked and on shutdown.").
 				Default("5s").Advanced(),
 			service.NewBoolField(fieldStartFromOldest).
-				Description("Where to start when the group has no committed offset (or it no longer exists): the oldest record when true, otherwise only records written from now on.").
+				Description("Where to start when the group has no committed offset (or it no longer exists): the oldest record when true, otherwise only records written from now on. Replaced by start_offset, which wins when both are set.").
 				Default(true).Advanced(),
 			service.NewDurationField(fieldSessionTimeout).
 				Description("How long a group member may go without a heartbeat before the broker removes it and gives its partitions to others.").
@@ -99,13 +102,16 @@ These are the fields wasm_smt reads a record from, and the fields the kafka_fran
 				Description("Batches records of the same partition together (each partition keeps its order). Acknowledging a batch acknowledges each of its records.").
 				Advanced(),
 		).
+		Fields(fetchFields()...).
 		LintRule(`
 let explicit = this.topics.or([]).any(t -> t.contains(":"))
-root = if $explicit && this.consumer_group.or("") != "" {
-  "field topics: explicit partitions (topic:partition) cannot be used with a consumer_group"
-} else if $explicit && this.regexp_topics.or(false) {
-  "field topics: explicit partitions (topic:partition) cannot be used with regexp_topics"
-}
+root = [
+  if $explicit && this.consumer_group.or("") != "" {
+    "field topics: explicit partitions (topic:partition) cannot be used with a consumer_group"
+  } else if $explicit && this.regexp_topics.or(false) {
+    "field topics: explicit partitions (topic:partition) cannot be used with regexp_topics"
+  },` + fetchLintRules + saslLintRule + `
+]
 `)
 }
 
@@ -146,31 +152,29 @@ func newInput(conf *service.ParsedConfig, res *service.Resources) (*input, error
 // parseConsumer reads the consumer fields into franz-go options.
 func (in *input) parseConsumer(conf *service.ParsedConfig) ([]kgo.Opt, error) {
 	var opts []kgo.Opt
-	fromOldest, err := conf.FieldBool(fieldStartFromOldest)
-	if err != nil {
-		return nil, fmt.Errorf("field %s: %w", fieldStartFromOldest, err)
-	}
-	start := kgo.NewOffset().AtEnd()
-	if fromOldest {
-		start = kgo.NewOffset().AtStart()
-	}
-	opts = append(opts, kgo.ConsumeResetOffset(start))
-
-	entries, err := conf.FieldStringList(fieldTopics)
-	if err != nil {
-		return nil, fmt.Errorf("field %s: %w", fieldTopics, err)
-	}
-	sel, err := parseTopics(entries, start)
-	if err != nil {
-		return nil, fmt.Errorf("field %s: %w", fieldTopics, err)
-	}
-	regexp, err := conf.FieldBool(fieldRegexpTopics)
-	if err != nil {
-		return nil, fmt.Errorf("field %s: %w", fieldRegexpTopics, err)
-	}
+	var err error
 	if conf.Contains(fieldConsumerGroup) {
 		if in.group, err = conf.FieldString(fieldConsumerGroup); err != nil {
 			return nil, fmt.Errorf("field %s: %w", fieldConsumerGroup, err)
+		}
+	}
+	start, err := parseStartOffset(conf, in.group)
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, kgo.ConsumeResetOffset(start))
+
+	choice, err := parseTopicChoice(conf)
+	if err != nil {
+		return nil, err
+	}
+	regexp := choice.regexp
+	// regexp_topics_include holds expressions only (a colon is part of
+	// one); topics may name partitions.
+	sel := topicSelection{topics: choice.entries}
+	if !choice.fromInclude {
+		if sel, err = parseTopics(choice.entries, start); err != nil {
+			return nil, fmt.Errorf("field %s: %w", fieldTopics, err)
 		}
 	}
 	if len(sel.partitions) > 0 {
@@ -186,6 +190,17 @@ func (in *input) parseConsumer(conf *service.ParsedConfig) ([]kgo.Opt, error) {
 		if regexp {
 			opts = append(opts, kgo.ConsumeRegex())
 		}
+		if len(choice.exclude) > 0 {
+			opts = append(opts, kgo.ConsumeExcludeTopics(choice.exclude...))
+		}
+	}
+	fetch, err := fetchOpts(conf)
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, fetch...)
+	if in.multiHeader, err = conf.FieldBool(fieldMultiHeader); err != nil {
+		return nil, fmt.Errorf("field %s: %w", fieldMultiHeader, err)
 	}
 
 	rack, err := conf.FieldString(fieldRackID)

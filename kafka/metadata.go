@@ -41,6 +41,27 @@ func recordToMessage(r *kgo.Record, highWatermark int64) *service.Message {
 	return msg
 }
 
+// multiHeaderMessage is recordToMessage for the input's multi_header: each
+// header name gets one metadata field holding the list ([]any of strings) of
+// all its values in record order, as Redpanda Connect does; a header named
+// like a bookkeeping field is still dropped.
+func multiHeaderMessage(r *kgo.Record, highWatermark int64) *service.Message {
+	msg := recordToMessage(r, highWatermark)
+	if len(r.Headers) == 0 {
+		return msg
+	}
+	lists := make(map[string][]any, len(r.Headers))
+	for _, h := range r.Headers {
+		if !kafkameta.IsBookkeeping(h.Key) {
+			lists[h.Key] = append(lists[h.Key], string(h.Value))
+		}
+	}
+	for k, values := range lists {
+		msg.MetaSetMut(k, values)
+	}
+	return msg
+}
+
 // recordBuilder turns a message into a record to produce, from the output's
 // fields, falling back on the bookkeeping metadata where a field is unset
 // so that a consumed record round-trips.

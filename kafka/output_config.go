@@ -2,10 +2,8 @@ package kafka
 
 import (
 	"fmt"
-	"math"
 	"time"
 
-	"github.com/dustin/go-humanize"
 	"github.com/redpanda-data/benthos/v4/public/service"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
@@ -108,12 +106,15 @@ Differences from Redpanda Connect: there, an unset `+"`key`"+` writes no key, an
 				Description("The largest record batch sent to a broker, in bytes (Kafka's max.message.bytes).").
 				Default("1MiB").Example("100MB").Advanced(),
 		).
-		LintRule(`root = match {
-  this.partitioner.or("") == "manual" && this.partition.or("") == "" => "field partition: required when partitioner is manual"
-  this.partitioner.or("") != "manual" && this.partition.or("") != "" => "field partition: only used when partitioner is manual"
-  this.timestamp.or("") != "" && this.timestamp_ms.or("") != "" => "fields timestamp and timestamp_ms: set at most one"
-  this.idempotent_write.or(true) && this.acks.or("all") != "all" => "field acks: idempotent_write requires acks: all"
-}`)
+		Fields(producerLimitFields()...).
+		LintRule(`root = [
+  match {
+    this.partitioner.or("") == "manual" && this.partition.or("") == "" => "field partition: required when partitioner is manual"
+    this.partitioner.or("") != "manual" && this.partition.or("") != "" => "field partition: only used when partitioner is manual"
+    this.timestamp.or("") != "" && this.timestamp_ms.or("") != "" => "fields timestamp and timestamp_ms: set at most one"
+    this.idempotent_write.or(true) && this.acks.or("all") != "all" => "field acks: idempotent_write requires acks: all"
+  },` + producerLimitLintRules + saslLintRule + `
+]`)
 }
 
 func init() {
@@ -274,17 +275,15 @@ func producerOpts(conf *service.ParsedConfig) ([]kgo.Opt, error) {
 	}
 	opts = append(opts, kgo.ProduceRequestTimeout(timeout))
 
-	maxBytesText, err := conf.FieldString(fieldMaxMessageBytes)
+	// franz-go refuses a batch limit outside [512 B, 1 GiB].
+	maxBytes, err := bytesField(conf, fieldMaxMessageBytes, minRecordBatchBytes, maxRecordBatchBytes)
 	if err != nil {
-		return nil, fmt.Errorf("field %s: %w", fieldMaxMessageBytes, err)
-	}
-	maxBytes, err := humanize.ParseBytes(maxBytesText)
-	if err != nil {
-		return nil, fmt.Errorf("field %s: %w", fieldMaxMessageBytes, err)
-	}
-	if maxBytes < 1 || maxBytes > math.MaxInt32 {
-		return nil, fmt.Errorf("field %s: %s is not between 1 byte and 2 GiB", fieldMaxMessageBytes, maxBytesText)
+		return nil, err
 	}
 	opts = append(opts, kgo.ProducerBatchMaxBytes(int32(maxBytes)))
-	return opts, nil
+	limits, err := producerLimitOpts(conf, idempotent, maxBytes)
+	if err != nil {
+		return nil, err
+	}
+	return append(opts, limits...), nil
 }

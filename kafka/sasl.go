@@ -19,6 +19,21 @@ const (
 	fieldSASLExtensions = "extensions"
 )
 
+// mechanismAWSMSKIAM is Redpanda Connect's AWS mechanism, refused here:
+// franz-go's sasl/aws signs requests with AWS credentials, and the only
+// broker at hand, kfake, speaks PLAIN and SCRAM only, so it could not be
+// tested without AWS.
+const mechanismAWSMSKIAM = "AWS_MSK_IAM"
+
+// errAWSMSKIAM says why AWS_MSK_IAM is refused.
+var errAWSMSKIAM = fmt.Errorf("%s is not supported by this distribution (it cannot be tested without AWS); MSK also accepts SCRAM-SHA-512", mechanismAWSMSKIAM)
+
+// saslLintRule is a lint rule item (a Bloblang expression, a message or
+// null) refusing AWS_MSK_IAM with the reason, on both components.
+const saslLintRule = `if this.sasl.or([]).any(s -> s.mechanism.or("") == "AWS_MSK_IAM") {
+  "field sasl: AWS_MSK_IAM is not supported by this distribution (it cannot be tested without AWS); MSK also accepts SCRAM-SHA-512"
+}`
+
 // saslField is the sasl list of both components, with Redpanda Connect's
 // field names (AWS_MSK_IAM is not supported).
 func saslField() *service.ConfigField {
@@ -89,6 +104,8 @@ func saslMechanism(conf *service.ParsedConfig) (sasl.Mechanism, error) {
 		return scram.Auth{User: user, Pass: pass}.AsSha256Mechanism(), nil
 	case "SCRAM-SHA-512":
 		return scram.Auth{User: user, Pass: pass}.AsSha512Mechanism(), nil
+	case mechanismAWSMSKIAM:
+		return nil, errAWSMSKIAM
 	case "OAUTHBEARER":
 		token, err := conf.FieldString(fieldSASLToken)
 		if err != nil {
