@@ -142,3 +142,25 @@ func TestConnectErrorsNameTheBrokersAndTheCause(t *testing.T) {
 
 	assert.NoError(t, connect(fmt.Sprintf("tls: { enabled: true, root_cas_file: %q }\nsasl: [ { mechanism: SCRAM-SHA-256, username: u, password: p } ]", caFile)))
 }
+
+func TestLoadOrMakeDevCertKeepsItsCertificate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cert.pem")
+	cert, caPEM, reused, err := LoadOrMakeDevCert(path)
+	require.NoError(t, err)
+	assert.False(t, reused)
+	info, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm(), "it holds the private key")
+
+	again, caPEM2, reused, err := LoadOrMakeDevCert(path)
+	require.NoError(t, err)
+	assert.True(t, reused)
+	assert.Equal(t, caPEM, caPEM2)
+	assert.Equal(t, cert.Certificate, again.Certificate)
+
+	require.NoError(t, os.WriteFile(path, []byte("not a certificate"), 0o600))
+	_, caPEM3, reused, err := LoadOrMakeDevCert(path)
+	require.NoError(t, err)
+	assert.False(t, reused, "an unreadable file is replaced")
+	assert.NotEqual(t, caPEM, caPEM3)
+}

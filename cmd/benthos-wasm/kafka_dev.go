@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -54,7 +55,8 @@ func kafkaDevCommand() *cli.Command {
 			&cli.StringFlag{Name: "tls-cert", Usage: "require TLS, with this PEM certificate (chain) file; needs --tls-key"},
 			&cli.StringFlag{Name: "tls-key", Usage: "the PEM private key of --tls-cert"},
 			&cli.StringFlag{Name: "tls-self-signed", Usage: "require TLS, with a self-signed certificate for " +
-				"127.0.0.1 and localhost made at start, written (PEM) to this file for clients to trust"},
+				"127.0.0.1 and localhost, written (PEM) to this file for clients to trust; made at start, " +
+				"or kept in --data-dir and used again"},
 			&cli.GenericFlag{Name: "sasl-user", Value: &saslUsersFlag{},
 				Usage: "require SASL; `MECHANISM:USER:PASSWORD` (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) may log in; repeatable"},
 			&cli.IntFlag{Name: "schema-registry-port", Value: noRegistry,
@@ -115,20 +117,40 @@ type devSecurity struct {
 
 // tlsConfig is the broker's TLS config, nil without TLS, and a line that
 // says what clients must trust.
-func (s devSecurity) tlsConfig() (*tls.Config, string, error) {
+// With a data directory, a self-signed certificate is kept there and used
+// again.
+func (s devSecurity) tlsConfig(dataDir string) (*tls.Config, string, error) {
 	switch {
 	case s.selfSignedFile != "" && (s.certFile != "" || s.keyFile != ""):
 		return nil, "", errors.New("--tls-self-signed and --tls-cert/--tls-key: give one or the other")
 	case s.selfSignedFile != "":
-		cert, caPEM, err := kafka.DevSelfSignedCert()
+		var (
+			cert   tls.Certificate
+			caPEM  []byte
+			reused bool
+			err    error
+		)
+		if dataDir == "" {
+			cert, caPEM, err = kafka.DevSelfSignedCert()
+		} else {
+			// Kept with the data: a broker started again on it has the
+			// certificate its clients already trust.
+			if err = os.MkdirAll(dataDir, 0o750); err == nil {
+				cert, caPEM, reused, err = kafka.LoadOrMakeDevCert(filepath.Join(dataDir, "kafka-dev-self-signed.pem"))
+			}
+		}
 		if err != nil {
 			return nil, "", fmt.Errorf("self-signed certificate: %w", err)
 		}
 		if err := os.WriteFile(s.selfSignedFile, caPEM, 0o600); err != nil {
 			return nil, "", fmt.Errorf("writing the self-signed certificate: %w", err)
 		}
+		which := "a new self-signed certificate"
+		if reused {
+			which = "the self-signed certificate kept in " + dataDir + ", as before,"
+		}
 		return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
-			"TLS required; clients must trust the self-signed certificate written to " + s.selfSignedFile, nil
+			"TLS required; clients must trust " + which + " written to " + s.selfSignedFile, nil
 	case s.certFile != "" || s.keyFile != "":
 		if s.certFile == "" || s.keyFile == "" {
 			return nil, "", errors.New("--tls-cert and --tls-key go together")
@@ -149,7 +171,7 @@ const noRegistry = -1
 // runKafkaDev runs a development broker, and a schema registry unless
 // registryPort is noRegistry, until ctx is done.
 func runKafkaDev(ctx context.Context, w io.Writer, cfg kafka.DevBrokerConfig, sec devSecurity, registryPort int) error {
-	tlsConf, tlsLine, err := sec.tlsConfig()
+	tlsConf, tlsLine, err := sec.tlsConfig(cfg.DataDir)
 	if err != nil {
 		return err
 	}

@@ -402,7 +402,7 @@ func TestKafkaSecurityTLSAndSCRAMWithKcat(t *testing.T) {
 	caFile := filepath.Join(t.TempDir(), "kafka-dev-ca.pem")
 	addr, dev := startKafkaDev(t, "--topics", "in,out", "--tls-self-signed", caFile,
 		"--sasl-user", "SCRAM-SHA-512:app:s3cret")
-	assert.Contains(t, dev.out.String(), "TLS required; clients must trust the self-signed certificate written to "+caFile)
+	assert.Contains(t, dev.out.String(), "TLS required; clients must trust a new self-signed certificate written to "+caFile)
 
 	kcatSecure := []string{"-b", addr, "-X", "security.protocol=SASL_SSL", "-X", "ssl.ca.location=" + caFile,
 		"-X", "sasl.mechanisms=SCRAM-SHA-512", "-X", "sasl.username=app", "-X", "sasl.password=s3cret"}
