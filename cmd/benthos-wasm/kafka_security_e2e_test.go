@@ -208,25 +208,38 @@ func TestKafkaDevHelpSaysDataIsLostWithoutDataDir(t *testing.T) {
 }
 
 func TestKafkaDevRestartUnderARunningPipeline(t *testing.T) {
-	t.Run("SIGTERM", func(t *testing.T) { testKafkaDevRestart(t, syscall.SIGTERM) })
+	t.Run("SIGTERM", func(t *testing.T) { testKafkaDevRestart(t, syscall.SIGTERM, false) })
 	// A crash: kfake writes records and offset commits to the data
-	// directory as they come, not only on stop.
-	t.Run("SIGKILL", func(t *testing.T) { testKafkaDevRestart(t, syscall.SIGKILL) })
+	// directory as they come, not only on stop. With TLS and SASL: the
+	// broker comes back with the certificate its clients trust.
+	t.Run("SIGKILL with TLS and SCRAM", func(t *testing.T) { testKafkaDevRestart(t, syscall.SIGKILL, true) })
 }
 
 // testKafkaDevRestart stops kafka-dev with sig under a running pipeline and
-// starts it again on the same port and data directory.
-func testKafkaDevRestart(t *testing.T, sig syscall.Signal) {
+// starts it again on the same port and data directory, requiring TLS and
+// SASL when secure.
+func testKafkaDevRestart(t *testing.T, sig syscall.Signal, secure bool) {
 	port := testutil.FreePort(t)
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	dataDir := filepath.Join(t.TempDir(), "kafka")
 	devArgs := []string{"--topics", "in,out", "--partitions", "2", "--data-dir", dataDir}
+	var caFile, conn string
+	if secure {
+		caFile = filepath.Join(t.TempDir(), "ca.pem")
+		devArgs = append(devArgs, "--tls-self-signed", caFile, "--sasl-user", "SCRAM-SHA-256:app:pw")
+		conn = fmt.Sprintf("tls: { enabled: true, root_cas_file: %q }\n%s", caFile, saslYAML("SCRAM-SHA-256", "app", "pw"))
+	}
 	dev := startKafkaDevOn(t, port, devArgs...)
 	assert.Contains(t, dev.out.String(), "data in "+dataDir+", new (kept when it stops)")
+	opts := []kgo.Opt{kgo.SeedBrokers(addr)}
+	if secure {
+		// Every client reads the CA file here, once, before the restart.
+		opts = clientOpts(t, addr, caFile, "SCRAM-SHA-256", "app", "pw")
+	}
 
 	pipeline := startProcess(t, nil, "run", "--log.level", "info",
-		writeConfig(t, upperPipeline(addr, "in", "out", "restart", "", "")))
-	out := collect(t, addr, "out")
+		writeConfig(t, upperPipeline(addr, "in", "out", "restart", conn, conn)))
+	out := collectWith(t, opts, "out")
 
 	// A producer writes a record every 10 ms until told to stop; during the
 	// outage its writes wait (franz-go retries) and go on afterwards.
@@ -238,7 +251,7 @@ func testKafkaDevRestart(t *testing.T, sig syscall.Signal) {
 	)
 	go func() {
 		defer close(prodDone)
-		cl, err := kgo.NewClient(kgo.SeedBrokers(addr), kgo.RecordPartitioner(kgo.ManualPartitioner()))
+		cl, err := kgo.NewClient(append(opts, kgo.RecordPartitioner(kgo.ManualPartitioner()))...)
 		if err != nil {
 			t.Error(err)
 			return
@@ -288,6 +301,10 @@ func testKafkaDevRestart(t *testing.T, sig syscall.Signal) {
 	dev = startKafkaDevOn(t, port, devArgs...)
 	restartAt := time.Now()
 	assert.Contains(t, dev.out.String(), "data in "+dataDir+", carried on from the last run")
+	if secure {
+		assert.Contains(t, dev.out.String(), "TLS required; clients must trust the self-signed certificate kept in "+
+			dataDir+", as before, written to "+caFile)
+	}
 	waitUntil(t, 60*time.Second, "records flowing again after the restart", func() bool {
 		return len(out.snapshot()) > outBefore+20
 	})
