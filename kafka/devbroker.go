@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
@@ -56,6 +57,9 @@ type DevBroker struct {
 	cluster  *kfake.Cluster
 	addr     string
 	restored bool
+	unlock   func() // releases the data directory
+
+	closeOnce sync.Once
 }
 
 // StartDevBroker starts a development broker. Close stops it.
@@ -95,9 +99,9 @@ func StartDevBroker(cfg DevBrokerConfig) (*DevBroker, error) {
 	if cfg.TLS != nil {
 		opts = append(opts, kfake.TLS(cfg.TLS))
 	}
-	restored := false
+	restored, unlock := false, func() {}
 	if cfg.DataDir != "" {
-		if restored, err = prepareDataDir(cfg.DataDir); err != nil {
+		if restored, unlock, err = prepareDataDir(cfg.DataDir); err != nil {
 			return nil, err
 		}
 		opts = append(opts, kfake.DataDir(cfg.DataDir))
@@ -109,8 +113,10 @@ func StartDevBroker(cfg DevBrokerConfig) (*DevBroker, error) {
 	}
 	cluster, err := kfake.NewCluster(opts...)
 	if err != nil {
+		unlock()
 		return nil, fmt.Errorf("starting the broker on 127.0.0.1:%d: %w", cfg.Port, err)
 	}
+	b := &DevBroker{cluster: cluster, restored: restored, unlock: unlock}
 	if restored {
 		// kfake seeds topics only into an empty data directory.
 		for _, t := range cfg.Topics {
@@ -118,23 +124,24 @@ func StartDevBroker(cfg DevBrokerConfig) (*DevBroker, error) {
 				continue
 			}
 			if err := cluster.CreateTopic(t, int32(partitions), nil); err != nil {
-				cluster.Close()
+				b.Close()
 				return nil, fmt.Errorf("creating topic %s: %w", t, err)
 			}
 		}
 	}
 	addrs := cluster.ListenAddrs()
 	if len(addrs) != 1 {
-		cluster.Close()
+		b.Close()
 		return nil, fmt.Errorf("broker listens on %d addresses, expected 1", len(addrs))
 	}
+	b.addr = addrs[0]
 	if len(cfg.Users) > 0 {
-		if err := advertiseSASLHandshakeV0(cluster, addrs[0], cfg.TLS != nil); err != nil {
-			cluster.Close()
+		if err := advertiseSASLHandshakeV0(cluster, b.addr, cfg.TLS != nil); err != nil {
+			b.Close()
 			return nil, err
 		}
 	}
-	return &DevBroker{cluster: cluster, addr: addrs[0], restored: restored}, nil
+	return b, nil
 }
 
 // devUserOpts are the kfake options that require SASL with these users.
@@ -167,23 +174,31 @@ func devUserOpts(users []DevUser) ([]kfake.Opt, error) {
 	return opts, nil
 }
 
-// prepareDataDir creates dir when missing and says whether it holds the
-// state of an earlier broker. kfake restores the SASL users it saved there
-// over the ones it is given, so their file is removed: the users are always
-// those of this start.
-func prepareDataDir(dir string) (restored bool, err error) {
+// prepareDataDir creates dir when missing, locks it (one broker per data
+// directory) and says whether it holds the state of an earlier broker.
+// kfake restores the SASL users it saved there over the ones it is given,
+// so their file is removed: the users are always those of this start.
+func prepareDataDir(dir string) (restored bool, unlock func(), err error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return false, fmt.Errorf("data directory: %w", err)
+		return false, nil, fmt.Errorf("data directory: %w", err)
 	}
+	if unlock, err = lockDataDir(dir); err != nil {
+		return false, nil, err
+	}
+	defer func() {
+		if err != nil {
+			unlock()
+		}
+	}()
 	if _, err := os.Stat(filepath.Join(dir, "meta.json")); err == nil {
 		restored = true
 	} else if !errors.Is(err, os.ErrNotExist) {
-		return false, fmt.Errorf("data directory: %w", err)
+		return false, nil, fmt.Errorf("data directory: %w", err)
 	}
 	if err := os.Remove(filepath.Join(dir, "sasl.json")); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return false, fmt.Errorf("data directory: %w", err)
+		return false, nil, fmt.Errorf("data directory: %w", err)
 	}
-	return restored, nil
+	return restored, unlock, nil
 }
 
 // Addr is the broker's host:port, for seed_brokers.
@@ -195,4 +210,9 @@ func (b *DevBroker) Restored() bool { return b.restored }
 
 // Close stops the broker. Without a data directory every record is gone;
 // with one, everything is written there first.
-func (b *DevBroker) Close() { b.cluster.Close() }
+func (b *DevBroker) Close() {
+	b.closeOnce.Do(func() {
+		b.cluster.Close()
+		b.unlock()
+	})
+}

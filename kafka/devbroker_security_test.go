@@ -30,6 +30,8 @@ func TestDevBrokerDataDirKeepsRecordsOffsetsAndTopics(t *testing.T) {
 		records = append(records, &kgo.Record{Topic: "a", Partition: int32(i % 2), Value: []byte(fmt.Sprint(i))})
 	}
 	produce(t, b.Addr(), records...)
+	_, err = StartDevBroker(DevBrokerConfig{DataDir: dir})
+	assert.ErrorContains(t, err, "data directory "+dir+" is in use by another broker")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	adm := kadm.NewClient(newTestClient(t, b.Addr()))
