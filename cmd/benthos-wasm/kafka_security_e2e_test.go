@@ -517,3 +517,23 @@ func TestKafkaSecurityUntrustedCertificateReadsNothingAndLosesNothing(t *testing
 	time.Sleep(time.Second)
 	assert.Len(t, out.snapshot(), n, "each record once")
 }
+
+func TestKafkaDevRefusesBadSecurityFlags(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--sasl-user", "PLAIN-only"}, `"PLAIN-only" is not MECHANISM:USER:PASSWORD`},
+		{[]string{"--sasl-user", "GSSAPI:u:p"}, `kafka-dev: SASL user "u": unknown mechanism "GSSAPI"`},
+		{[]string{"--tls-cert", filepath.Join(dir, "cert.pem")}, "kafka-dev: --tls-cert and --tls-key go together"},
+		{[]string{"--tls-cert", filepath.Join(dir, "cert.pem"), "--tls-key", filepath.Join(dir, "key.pem")}, "kafka-dev: TLS certificate: open "},
+		{[]string{"--tls-self-signed", filepath.Join(dir, "ca.pem"), "--tls-key", "k.pem"}, "kafka-dev: --tls-self-signed and --tls-cert/--tls-key: give one or the other"},
+		{[]string{"--sync-writes"}, "kafka-dev: sync writes need a data directory"},
+	} {
+		out, err := benthosWasm(t, append([]string{"kafka-dev", "--port", "0"}, c.args...)...)
+		assert.Error(t, err, "%v", c.args)
+		assert.Contains(t, out, c.want, "%v", c.args)
+		assert.NotContains(t, out, "listening on", "%v", c.args)
+	}
+}
