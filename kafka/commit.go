@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -34,9 +35,10 @@ func (in *input) commit(ctx context.Context, cl *kgo.Client, only map[string][]i
 	defer cancel()
 	cl.CommitOffsetsSync(ctx, offsets, func(_ *kgo.Client, _ *kmsg.OffsetCommitRequest, resp *kmsg.OffsetCommitResponse, err error) {
 		if err != nil {
-			in.log.Warnf("Committing offsets of consumer group %s: %v", in.group, err)
+			in.commitErrs.warn(in.log, fmt.Sprintf("Committing offsets of consumer group %s: %v", in.group, err))
 			return
 		}
+		in.commitErrs.reset()
 		in.mu.Lock()
 		defer in.mu.Unlock()
 		for _, t := range resp.Topics {

@@ -3,7 +3,6 @@ package kafka
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -191,8 +190,11 @@ func (c connection) opts(log *service.Logger) []kgo.Opt {
 		kgo.MetadataMinAge(min(c.metadataMaxAge, defaultMetadataMinAge)),
 		kgo.RequestTimeoutOverhead(c.requestTimeoutOverhead),
 		kgo.ConnIdleTimeout(c.connIdleTimeout),
-		kgo.WithLogger(kgoLogger{log}),
 	}
+	// One watch for every client the component makes: a broker that is
+	// down is reported once, not once per client or attempt.
+	watch := newConnWatch(log)
+	opts = append(opts, kgo.WithLogger(kgoLogger{log, watch}), kgo.WithHooks(watch))
 	if c.tls != nil {
 		// tls.Dialer takes the server name from the broker's address when
 		// the config has none, as franz-go's DialTLSConfig does.
@@ -215,11 +217,9 @@ func newClient(ctx context.Context, opts []kgo.Opt) (*kgo.Client, error) {
 		return nil, err
 	}
 	if err := cl.Ping(ctx); err != nil {
+		err = pingError(cl, err)
 		cl.Close()
-		if !kgo.IsRetryableBrokerErr(err) && !errors.Is(err, context.DeadlineExceeded) {
-			return nil, service.NewErrBackOff(fmt.Errorf("reaching the brokers: %w", err), 10*time.Second)
-		}
-		return nil, fmt.Errorf("reaching the brokers: %w", err)
+		return nil, err
 	}
 	return cl, nil
 }

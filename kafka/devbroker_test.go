@@ -60,7 +60,7 @@ func TestDevBrokerListensOnTheGivenPort(t *testing.T) {
 	assert.Equal(t, "127.0.0.1:"+strconv.Itoa(port), b.Addr())
 
 	_, err = StartDevBroker(DevBrokerConfig{Port: port})
-	assert.ErrorContains(t, err, "starting the in-memory broker on 127.0.0.1:"+strconv.Itoa(port))
+	assert.ErrorContains(t, err, "starting the broker on 127.0.0.1:"+strconv.Itoa(port))
 }
 
 func TestDevBrokerRejectsBadConfig(t *testing.T) {

@@ -10,8 +10,9 @@
 // output has acknowledged its record and every earlier record of the
 // partition (see offsetTracker).
 //
-// The package also starts an in-memory Kafka broker for development and
-// tests (StartDevBroker), which `benthos-wasm kafka-dev` runs.
+// The package also starts a Kafka broker for development and tests
+// (StartDevBroker: in memory or in a data directory, optionally requiring
+// TLS and SASL), which `benthos-wasm kafka-dev` runs.
 //
 // Import it for its side effect to add the components to a binary:
 //

@@ -60,6 +60,8 @@ type input struct {
 	batches chan ackableBatch
 	stop    context.CancelFunc
 	done    chan struct{} // closed when the poll and commit loops have exited
+
+	commitErrs repeatLog // commit failures, logged when they change
 }
 
 // Connect implements service.BatchInput.
@@ -100,6 +102,7 @@ func (in *input) Connect(ctx context.Context) error {
 
 // pollLoop reads records until ctx is canceled.
 func (in *input) pollLoop(ctx context.Context, cl *kgo.Client, out chan<- ackableBatch) {
+	var lastClientErr string // the last client-level fetch error logged
 	for {
 		pollCtx, cancel := ctx, context.CancelFunc(func() {})
 		if wait, ok := in.nextBatchFlush(); ok {
@@ -111,11 +114,28 @@ func (in *input) pollLoop(ctx context.Context, cl *kgo.Client, out chan<- ackabl
 			in.allowRebalance(cl)
 			return
 		}
+		clientErr := false
 		fetches.EachError(func(topic string, partition int32, err error) {
-			if !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
+			switch {
+			case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
+			case topic == "":
+				clientErr = true
+				// An error of the client, not of a partition (joining the
+				// group while a broker is down): logged when it changes,
+				// not on every retry.
+				if msg := err.Error(); msg != lastClientErr {
+					lastClientErr = msg
+					in.log.Warnf("Fetching: %v", err)
+				} else {
+					in.log.Debugf("Fetching: %v", err)
+				}
+			default:
 				in.log.Warnf("Fetching topic %s partition %d: %v", topic, partition, err)
 			}
 		})
+		if !clientErr && fetches.NumRecords() > 0 {
+			lastClientErr = "" // working again: the next error is news
+		}
 		ready := in.track(ctx, cl, fetches)
 		ready = append(ready, in.flushDue(ctx)...)
 		in.allowRebalance(cl)

@@ -10,8 +10,13 @@ import (
 
 // kgoLogger sends franz-go's log lines to the Benthos log of the component.
 // franz-go's info lines (connections, group joins) go to debug: they are
-// routine for a long-running pipeline.
-type kgoLogger struct{ log *service.Logger }
+// routine for a long-running pipeline. With conns, the warnings of each
+// failed connection attempt go to debug too: conns says once that a broker
+// is down and once that it is back.
+type kgoLogger struct {
+	log   *service.Logger
+	conns *connWatch
+}
 
 // Level implements kgo.Logger.
 func (l kgoLogger) Level() kgo.LogLevel { return kgo.LogLevelInfo }
@@ -27,6 +32,9 @@ func (l kgoLogger) Log(level kgo.LogLevel, msg string, keyvals ...any) {
 		fmt.Fprintf(&b, " %v=%v", keyvals[i], keyvals[i+1])
 	}
 	line := b.String()
+	if level <= kgo.LogLevelWarn && l.conns.quiets(msg) {
+		level = kgo.LogLevelInfo
+	}
 	switch level {
 	case kgo.LogLevelError:
 		l.log.Error(line)

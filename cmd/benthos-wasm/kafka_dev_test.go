@@ -26,7 +26,7 @@ func TestRunKafkaDevPrintsItsAddressAndStops(t *testing.T) {
 	var out testutil.SyncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- runKafkaDev(ctx, &out, kafka.DevBrokerConfig{Topics: []string{"a", "b"}, Partitions: 2}, noRegistry)
+		done <- runKafkaDev(ctx, &out, kafka.DevBrokerConfig{Topics: []string{"a", "b"}, Partitions: 2}, devSecurity{}, noRegistry)
 	}()
 	require.Eventually(t, func() bool { return strings.Contains(out.String(), "listening on 127.0.0.1:") },
 		10*time.Second, 10*time.Millisecond)
@@ -51,13 +51,13 @@ func TestRunKafkaDevRefusesARegistryPortItCannotHave(t *testing.T) {
 	port := taken.Addr().(*net.TCPAddr).Port
 
 	var out testutil.SyncBuffer
-	err = runKafkaDev(context.Background(), &out, kafka.DevBrokerConfig{}, port)
+	err = runKafkaDev(context.Background(), &out, kafka.DevBrokerConfig{}, devSecurity{}, port)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), fmt.Sprintf("starting the in-memory schema registry on 127.0.0.1:%d: ", port))
 	assert.Contains(t, err.Error(), "address already in use")
 	assert.Empty(t, out.String(), "nothing is announced when the registry cannot start")
 
-	err = runKafkaDev(context.Background(), &out, kafka.DevBrokerConfig{}, -2)
+	err = runKafkaDev(context.Background(), &out, kafka.DevBrokerConfig{}, devSecurity{}, -2)
 	require.EqualError(t, err, "schema registry port -2 is not a TCP port (-1: no registry)")
 }
 
