@@ -147,6 +147,11 @@ func runRecovery(t *testing.T, sc recoveryScenario, finishWithin time.Duration) 
 	t.Helper()
 	const partitions = 4
 	addr, _ := startKafkaDev(t, "--topics", "work,done", "--partitions", strconv.Itoa(partitions))
+	// BENTHOS_WASM_RECOVERY_INPUT adds input fields (YAML lines) to every
+	// scenario, to try settings.
+	if extra := os.Getenv("BENTHOS_WASM_RECOVERY_INPUT"); extra != "" {
+		sc.input += "\n    " + strings.ReplaceAll(extra, "\n", "\n    ")
+	}
 	instance := ""
 	if sc.static {
 		instance = "\n    instance_id: ${MEMBER}"
