@@ -83,11 +83,7 @@ func (c *avroConverter) parseReferences(ctx context.Context, refs []sr.SchemaRef
 
 // Prepare implements SchemaConverter.
 func (c *avroConverter) Prepare(ctx context.Context, raw []byte) error {
-	id, _, err := schemaregistry.SplitWire(raw)
-	if err != nil {
-		return fmt.Errorf("%s: %w", AvroName, err)
-	}
-	if _, err := c.schemas.get(ctx, id); err != nil {
+	if _, _, err := c.schemas.ofWire(ctx, raw); err != nil {
 		return fmt.Errorf("%s: %w", AvroName, err)
 	}
 	return nil
@@ -95,11 +91,7 @@ func (c *avroConverter) Prepare(ctx context.Context, raw []byte) error {
 
 // FromBytes implements Converter: the record decoded, as JSON.
 func (c *avroConverter) FromBytes(raw []byte) ([]byte, error) {
-	id, data, err := schemaregistry.SplitWire(raw)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", AvroName, err)
-	}
-	cs, err := c.schemas.get(duringCall(), id)
+	cs, data, err := c.schemas.ofWire(duringCall(), raw)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", AvroName, err)
 	}
@@ -129,14 +121,7 @@ func (c *avroConverter) ToHost(guest []byte) (Stored, error) { return c.ToHostFo
 
 // ToHostFor implements SchemaConverter.
 func (c *avroConverter) ToHostFor(guest, original []byte) (Stored, error) {
-	id, hasID := 0, original != nil
-	if hasID {
-		var err error
-		if id, _, err = schemaregistry.SplitWire(original); err != nil {
-			return Stored{}, fmt.Errorf("%s: the part as it came in: %w", AvroName, err)
-		}
-	}
-	cs, err := c.schemas.forEncode(duringCall(), id, hasID)
+	cs, err := c.schemas.forOriginal(duringCall(), original)
 	if err != nil {
 		return Stored{}, fmt.Errorf("%s: %w", AvroName, err)
 	}

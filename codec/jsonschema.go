@@ -43,11 +43,7 @@ func (c *jsonSchemaConverter) Name() string { return JSONSchemaName }
 
 // Prepare implements SchemaConverter.
 func (c *jsonSchemaConverter) Prepare(ctx context.Context, raw []byte) error {
-	id, _, err := schemaregistry.SplitWire(raw)
-	if err != nil {
-		return fmt.Errorf("%s: %w", JSONSchemaName, err)
-	}
-	if _, err := c.schemas.get(ctx, id); err != nil {
+	if _, _, err := c.schemas.ofWire(ctx, raw); err != nil {
 		return fmt.Errorf("%s: %w", JSONSchemaName, err)
 	}
 	return nil
@@ -79,14 +75,7 @@ func (c *jsonSchemaConverter) ToHost(guest []byte) (Stored, error) { return c.To
 
 // ToHostFor implements SchemaConverter.
 func (c *jsonSchemaConverter) ToHostFor(guest, original []byte) (Stored, error) {
-	id, hasID := 0, original != nil
-	if hasID {
-		var err error
-		if id, _, err = schemaregistry.SplitWire(original); err != nil {
-			return Stored{}, fmt.Errorf("%s: the part as it came in: %w", JSONSchemaName, err)
-		}
-	}
-	cs, err := c.schemas.forEncode(duringCall(), id, hasID)
+	cs, err := c.schemas.forOriginal(duringCall(), original)
 	if err != nil {
 		return Stored{}, fmt.Errorf("%s: %w", JSONSchemaName, err)
 	}

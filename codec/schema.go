@@ -193,6 +193,34 @@ func (s *registrySchemas[T]) get(ctx context.Context, id int) (*compiled[T], err
 	}
 }
 
+// ofWire returns the schema a part in the wire format names (compiled on
+// first use) and the data after the 5-byte header.
+func (s *registrySchemas[T]) ofWire(ctx context.Context, raw []byte) (*compiled[T], []byte, error) {
+	id, data, err := schemaregistry.SplitWire(raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := s.get(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, data, nil
+}
+
+// forOriginal returns the schema that encodes a guest's write to a part
+// whose bytes were original before the call (nil: the part had none); see
+// forEncode.
+func (s *registrySchemas[T]) forOriginal(ctx context.Context, original []byte) (*compiled[T], error) {
+	if original == nil {
+		return s.forEncode(ctx, 0, false)
+	}
+	id, _, err := schemaregistry.SplitWire(original)
+	if err != nil {
+		return nil, fmt.Errorf("the part as it came in: %w", err)
+	}
+	return s.forEncode(ctx, id, true)
+}
+
 // forEncode returns the schema that encodes a guest's write to a part whose
 // bytes named id before the call (hasID false: the part had none).
 func (s *registrySchemas[T]) forEncode(ctx context.Context, id int, hasID bool) (*compiled[T], error) {
