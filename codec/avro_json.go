@@ -333,6 +333,10 @@ func appendTimeOfDay(dst []byte, d time.Duration, micros bool) []byte {
 	return fmt.Appendf(dst, `"%02d:%02d:%02d.%0*d"`, h, m, sec, width, frac)
 }
 
+// appendFloat appends f as encoding/json writes a float64 (or a float32
+// for bits 32), so every converter shows a number one way, and NaN and the
+// infinities, which JSON cannot write, as the strings "NaN", "Infinity" and
+// "-Infinity" (protojson's names).
 func appendFloat(dst []byte, f float64, bits int) []byte {
 	switch {
 	case math.IsNaN(f):
@@ -342,7 +346,16 @@ func appendFloat(dst []byte, f float64, bits int) []byte {
 	case math.IsInf(f, -1):
 		return append(dst, `"-Infinity"`...)
 	}
-	return strconv.AppendFloat(dst, f, 'g', -1, bits)
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	dst = strconv.AppendFloat(dst, f, format, -1, bits)
+	if n := len(dst); format == 'e' && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
+		dst[n-2] = dst[n-1] // 1e-07 as 1e-7
+		dst = dst[:n-1]
+	}
+	return dst
 }
 
 func appendBase64(dst, b []byte) []byte {

@@ -220,9 +220,9 @@ func appendProtoValue(dst []byte, fd protoreflect.FieldDescriptor, v protoreflec
 	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind, protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
 		return strconv.AppendUint(dst, v.Uint(), 10), nil
 	case protoreflect.FloatKind:
-		return appendProtoFloat(dst, v.Float(), 32), nil
+		return appendFloat(dst, v.Float(), 32), nil
 	case protoreflect.DoubleKind:
-		return appendProtoFloat(dst, v.Float(), 64), nil
+		return appendFloat(dst, v.Float(), 64), nil
 	case protoreflect.StringKind:
 		return appendJSONString(dst, v.String()), nil
 	case protoreflect.BytesKind:
@@ -275,29 +275,6 @@ func appendProtojson(dst []byte, m protoreflect.Message, types linker.Resolver) 
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-// appendProtoFloat appends f as encoding/json writes a float64 (or a float32
-// for bits 32), and NaN and the infinities as protojson's strings.
-func appendProtoFloat(dst []byte, f float64, bits int) []byte {
-	switch {
-	case math.IsNaN(f):
-		return append(dst, `"NaN"`...)
-	case math.IsInf(f, 1):
-		return append(dst, `"Infinity"`...)
-	case math.IsInf(f, -1):
-		return append(dst, `"-Infinity"`...)
-	}
-	format := byte('f')
-	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
-	}
-	dst = strconv.AppendFloat(dst, f, format, -1, bits)
-	if n := len(dst); format == 'e' && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
-		dst[n-2] = dst[n-1] // 1e-07 as 1e-7
-		dst = dst[:n-1]
-	}
-	return dst
 }
 
 // protoMisfit is where a guest's JSON does not fit the message, and why.
