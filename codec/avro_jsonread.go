@@ -26,7 +26,9 @@ func readAvroJSON(s avro.Schema, b []byte) (any, error) {
 	if errors.As(err, &m) {
 		// The error path, rare, goes the long way, so that what fails and
 		// how is exactly what encoding/json and avroFromJSON say: the
-		// whole text checked first, a duplicate key's last value winning.
+		// whole text checked first, a duplicate key's last value winning,
+		// the field named. The reader itself only says that something does
+		// not fit (errNoFit, or the misfit of a value it converted).
 		parsed, err := decodeJSONNumbers(b)
 		if err != nil {
 			return nil, err
@@ -42,6 +44,10 @@ func readAvroJSON(s avro.Schema, b []byte) (any, error) {
 	}
 	return v, nil
 }
+
+// errNoFit is the reader's word for a value that does not fit: readAvroJSON
+// then asks avroFromJSON what and where.
+var errNoFit error = &misfit{reason: "does not fit"}
 
 // jsonReader reads one JSON text; pos is the offset of the next byte.
 type jsonReader struct {
@@ -150,13 +156,8 @@ func (r *jsonReader) plainPrimitive(s avro.Schema) (v any, ok bool, err error) {
 
 // record reads an object into a record, fields in any order.
 func (r *jsonReader) record(s *avro.RecordSchema) (any, error) {
-	c := r.peek()
-	if c != '{' {
-		v, err := r.any()
-		if err != nil {
-			return nil, err
-		}
-		return nil, misfitf("expected an object (record %s), got %s", s.FullName(), jsonKind(v))
+	if r.peek() != '{' {
+		return nil, errNoFit
 	}
 	r.pos++
 	fields := s.Fields()
@@ -181,15 +182,12 @@ func (r *jsonReader) record(s *avro.RecordSchema) (any, error) {
 		}
 		f := fieldNamed(fields, key, next)
 		if f < 0 {
-			if _, err := r.any(); err != nil { // a syntax error comes first
-				return nil, err
-			}
-			return nil, within(misfitf("record %s has no such field", s.FullName()), key)
+			return nil, errNoFit
 		}
 		next = f + 1
 		v, err := r.value(fields[f].Type())
 		if err != nil {
-			return nil, within(err, key)
+			return nil, err
 		}
 		out[fields[f].Name()] = v
 	}
@@ -199,7 +197,7 @@ func (r *jsonReader) record(s *avro.RecordSchema) (any, error) {
 				continue
 			}
 			if !f.HasDefault() {
-				return nil, within(misfitf("missing: record %s requires it (it has no default)", s.FullName()), f.Name())
+				return nil, errNoFit
 			}
 			out[f.Name()] = f.Default()
 		}
@@ -222,11 +220,7 @@ func fieldNamed(fields []*avro.Field, key string, hint int) int {
 
 func (r *jsonReader) array(s *avro.ArraySchema) (any, error) {
 	if r.peek() != '[' {
-		v, err := r.any()
-		if err != nil {
-			return nil, err
-		}
-		return nil, misfitf("expected an array, got %s", jsonKind(v))
+		return nil, errNoFit
 	}
 	r.pos++
 	out := []any{}
@@ -242,7 +236,7 @@ func (r *jsonReader) array(s *avro.ArraySchema) (any, error) {
 		}
 		v, err := r.value(s.Items())
 		if err != nil {
-			return nil, within(err, fmt.Sprintf("[%d]", i))
+			return nil, err
 		}
 		out = append(out, v)
 	}
@@ -250,11 +244,7 @@ func (r *jsonReader) array(s *avro.ArraySchema) (any, error) {
 
 func (r *jsonReader) avroMap(s *avro.MapSchema) (any, error) {
 	if r.peek() != '{' {
-		v, err := r.any()
-		if err != nil {
-			return nil, err
-		}
-		return nil, misfitf("expected an object (an Avro map), got %s", jsonKind(v))
+		return nil, errNoFit
 	}
 	r.pos++
 	out := map[string]any{}
@@ -277,7 +267,7 @@ func (r *jsonReader) avroMap(s *avro.MapSchema) (any, error) {
 		}
 		v, err := r.value(s.Values())
 		if err != nil {
-			return nil, within(err, key)
+			return nil, err
 		}
 		out[key] = v
 	}
