@@ -89,6 +89,25 @@ func richOrder() map[string]any {
 	}
 }
 
+// runMaskExample runs config/examples/kafka-avro.yaml with valueConverter
+// against the broker at addr and the registry at url, and returns the
+// records on orders-masked and orders-dead-letter by key, once there are
+// want of them.
+func runMaskExample(t *testing.T, addr, url, valueConverter string, want int) map[string]*kgo.Record {
+	t.Helper()
+	runPipeline(t, "config/examples/kafka-avro.yaml", "KAFKA_BROKERS="+addr, "SCHEMA_REGISTRY_URL="+url,
+		"KAFKA_GROUP=mask-"+valueConverter, "VALUE_CONVERTER="+valueConverter)
+	out := collect(t, addr, "orders-masked", "orders-dead-letter")
+	byKey := map[string]*kgo.Record{}
+	waitUntil(t, 60*time.Second, fmt.Sprintf("%d records on orders-masked and orders-dead-letter", want), func() bool {
+		for _, r := range out.snapshot() {
+			byKey[string(r.Key)] = r
+		}
+		return len(byKey) >= want
+	})
+	return byKey
+}
+
 func registryURLOf(t *testing.T, dev *process) string {
 	t.Helper()
 	_, rest, ok := strings.Cut(dev.out.String(), "kafka-dev: in-memory schema registry (Confluent REST API) at ")
@@ -141,15 +160,7 @@ func TestSchemaE2EAvroExampleMasksAndDeadLettersWhatDoesNotFit(t *testing.T) {
 		&kgo.Record{Topic: "orders", Key: []byte("unfit"), Value: unfit})
 	produceRecords(t, addr, records)
 
-	runPipeline(t, "config/examples/kafka-avro.yaml", "KAFKA_BROKERS="+addr, "SCHEMA_REGISTRY_URL="+url, "KAFKA_GROUP=avro-e2e")
-	out := collect(t, addr, "orders-masked", "orders-dead-letter")
-	byKey := map[string]*kgo.Record{}
-	waitUntil(t, 60*time.Second, fmt.Sprintf("%d records on orders-masked and orders-dead-letter", n+4), func() bool {
-		for _, r := range out.snapshot() {
-			byKey[string(r.Key)] = r
-		}
-		return len(byKey) >= n+4
-	})
+	byKey := runMaskExample(t, addr, url, "avro", n+4)
 	require.Equal(t, "orders-masked", byKey["rich"].Topic)
 	rich["email"] = "a***@example.com"
 	assert.Equal(t, rich, decodeOrder(t, richOrderSchema, richID, byKey["rich"].Value), "every value as it was, the email masked")
@@ -280,16 +291,7 @@ func TestSchemaE2EJSONSchemaExample(t *testing.T) {
 	records = append(records, &kgo.Record{Topic: "orders", Key: []byte("unfit"), Value: unfit})
 	produceRecords(t, addr, records)
 
-	runPipeline(t, "config/examples/kafka-avro.yaml", "KAFKA_BROKERS="+addr, "SCHEMA_REGISTRY_URL="+url,
-		"KAFKA_GROUP=json-schema-e2e", "VALUE_CONVERTER=io.confluent.connect.json.JsonSchemaConverter")
-	out := collect(t, addr, "orders-masked", "orders-dead-letter")
-	byKey := map[string]*kgo.Record{}
-	waitUntil(t, 60*time.Second, fmt.Sprintf("%d records out", n+1), func() bool {
-		for _, r := range out.snapshot() {
-			byKey[string(r.Key)] = r
-		}
-		return len(byKey) >= n+1
-	})
+	byKey := runMaskExample(t, addr, url, "io.confluent.connect.json.JsonSchemaConverter", n+1)
 	for i := range n {
 		r := byKey[fmt.Sprint(i)]
 		require.Equal(t, "orders-masked", r.Topic, "record %d", i)
@@ -325,16 +327,7 @@ func TestSchemaE2EProtobufExample(t *testing.T) {
 	records = append(records, &kgo.Record{Topic: "orders", Key: []byte("bad"), Value: notProto})
 	produceRecords(t, addr, records)
 
-	runPipeline(t, "config/examples/kafka-avro.yaml", "KAFKA_BROKERS="+addr, "SCHEMA_REGISTRY_URL="+url,
-		"KAFKA_GROUP=protobuf-e2e", "VALUE_CONVERTER=protobuf")
-	out := collect(t, addr, "orders-masked", "orders-dead-letter")
-	byKey := map[string]*kgo.Record{}
-	waitUntil(t, 60*time.Second, fmt.Sprintf("%d records out", n+1), func() bool {
-		for _, r := range out.snapshot() {
-			byKey[string(r.Key)] = r
-		}
-		return len(byKey) >= n+1
-	})
+	byKey := runMaskExample(t, addr, url, "protobuf", n+1)
 	for i := range n {
 		r := byKey[fmt.Sprint(i)]
 		require.Equal(t, "orders-masked", r.Topic, "record %d", i)
