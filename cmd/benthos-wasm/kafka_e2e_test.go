@@ -39,7 +39,14 @@ func runPipeline(t *testing.T, config string, env ...string) *process {
 // manual) and waits for every acknowledgement.
 func produceRecords(t *testing.T, addr string, records []*kgo.Record) {
 	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(addr), kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	produceWith(t, []kgo.Opt{kgo.SeedBrokers(addr)}, records)
+}
+
+// produceWith writes records with the given client options (the
+// partitioner is manual) and waits for every acknowledgement.
+func produceWith(t *testing.T, opts []kgo.Opt, records []*kgo.Record) {
+	t.Helper()
+	cl, err := kgo.NewClient(append(opts, kgo.RecordPartitioner(kgo.ManualPartitioner()))...)
 	require.NoError(t, err)
 	defer cl.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
@@ -56,9 +63,15 @@ type collector struct {
 
 func collect(t *testing.T, addr string, topics ...string) *collector {
 	t.Helper()
+	return collectWith(t, []kgo.Opt{kgo.SeedBrokers(addr)}, topics...)
+}
+
+// collectWith is collect with the given client options.
+func collectWith(t *testing.T, opts []kgo.Opt, topics ...string) *collector {
+	t.Helper()
 	c := &collector{}
-	cl, err := kgo.NewClient(kgo.SeedBrokers(addr), kgo.ConsumeTopics(topics...),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxWait(200*time.Millisecond))
+	cl, err := kgo.NewClient(append(opts, kgo.ConsumeTopics(topics...),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxWait(200*time.Millisecond))...)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

@@ -76,44 +76,6 @@ func clientOpts(t *testing.T, addr, caFile, mechanism, user, pass string) []kgo.
 	return opts
 }
 
-// produceWith writes records with the given client options (the
-// partitioner is manual) and waits for every acknowledgement.
-func produceWith(t *testing.T, opts []kgo.Opt, records []*kgo.Record) {
-	t.Helper()
-	cl, err := kgo.NewClient(append(opts, kgo.RecordPartitioner(kgo.ManualPartitioner()))...)
-	require.NoError(t, err)
-	defer cl.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	require.NoError(t, cl.ProduceSync(ctx, records...).FirstErr())
-}
-
-// collectWith is collect with the given client options.
-func collectWith(t *testing.T, opts []kgo.Opt, topics ...string) *collector {
-	t.Helper()
-	c := &collector{}
-	cl, err := kgo.NewClient(append(opts, kgo.ConsumeTopics(topics...),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxWait(200*time.Millisecond))...)
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for ctx.Err() == nil {
-			fetches := cl.PollFetches(ctx)
-			c.mu.Lock()
-			c.records = append(c.records, fetches.Records()...)
-			c.mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		cl.Close()
-	})
-	return c
-}
-
 // valueCounts counts the records of each value.
 func valueCounts(records []*kgo.Record) map[string]int {
 	counts := map[string]int{}
