@@ -19,7 +19,7 @@ var contextHeaders = []struct{ name, expr string }{
 // dead-letter queue settings, so that a record a transform failed on is
 // treated as Kafka Connect would treat it.
 func (t *translator) errorHandling(main *yaml.Node) (*yaml.Node, string, error) {
-	tolerance := strings.ToLower(t.c.str("errors.tolerance", "none"))
+	tolerance := t.tolerance()
 	dlq := t.c.str("errors.deadletterqueue.topic.name", "")
 	contextHeadersOn := t.c.str("errors.deadletterqueue.context.headers.enable", "false") == "true"
 	logOn := t.c.str("errors.log.enable", "false") == "true"
@@ -30,14 +30,19 @@ func (t *translator) errorHandling(main *yaml.Node) (*yaml.Node, string, error) 
 	t.c.get("errors.retry.delay.max.ms")
 	t.c.get("errors.deadletterqueue.topic.replication.factor")
 
-	switch tolerance {
-	case "none":
+	switch {
+	case tolerance == "none" && !t.sink:
+		if len(t.c.list("transforms")) == 0 {
+			return main, "errors.tolerance=none (the default): no transform can fail on a record here.", nil
+		}
+		return main, stopOnErrorComment, nil
+	case tolerance == "none":
 		return component("reject_errored", main, ""),
 			"errors.tolerance=none (the default): Kafka Connect stops the task on a record a transform\n" +
 				"fails on, and the record is read again after a restart. Here such a record is rejected\n" +
 				"(not acknowledged): the input delivers it again, and its offset is never committed, so it\n" +
 				"is retried rather than lost.", nil
-	case "all":
+	case tolerance == "all":
 	default:
 		return nil, "", t.c.invalidf("errors.tolerance", "%q is neither none nor all", tolerance)
 	}
@@ -86,6 +91,15 @@ func (t *translator) errorHandling(main *yaml.Node) (*yaml.Node, string, error) 
 	return t.outputSwitch(dlqOut.node, main), comment, nil
 }
 
+// tolerance is errors.tolerance, in lower case.
+func (t *translator) tolerance() string {
+	return strings.ToLower(t.c.str("errors.tolerance", "none"))
+}
+
+// stopsOnError reports whether the pipeline stops on a failed record: a
+// source connector's under errors.tolerance=none.
+func (t *translator) stopsOnError() bool { return !t.sink && t.tolerance() == "none" }
+
 // outputSwitch sends errored messages to one output and the rest to main.
 func (t *translator) outputSwitch(errored, main *yaml.Node) *yaml.Node {
 	cases := seq(
@@ -93,4 +107,35 @@ func (t *translator) outputSwitch(errored, main *yaml.Node) *yaml.Node {
 		newObj().set("output", main, "").node,
 	)
 	return component("switch", newObj().set("cases", cases, "").node, "")
+}
+
+// stopOnErrorComment explains errors.tolerance=none for a source connector.
+const stopOnErrorComment = "errors.tolerance=none (the default): Kafka Connect stops the task on the first\n" +
+	"record a transform fails on; it neither drops the record nor goes on. The pipeline's last\n" +
+	"processor does the same: this input cannot deliver a record again, so rejecting the record\n" +
+	"would lose it."
+
+// drainBeforeStop is how long the pipeline gives the records before a failed
+// one to reach the output before it stops the process: the crash processor
+// ends the process at once, and a record still in flight would be lost with
+// an input that cannot deliver it again.
+const drainBeforeStop = "5s"
+
+// stopOnError is the pipeline's last processor when errors.tolerance=none
+// and the input cannot deliver a record again (a source connector's): the
+// first errored record stops the process with exit status 1 and an error
+// naming the record, as a Kafka Connect task fails. The pipeline runs one
+// thread, so no record after the failed one is processed while it waits.
+func (t *translator) stopOnError() *yaml.Node {
+	message := fmt.Sprintf("connector %s stopped (errors.tolerance=none): a transform failed on the record for topic ${! @kafka_topic.or(\"\") } "+
+		"with value ${! content().string().slice(0, 200).quote() }: ${! error() }", t.c.Name)
+	stop := component("switch", seq(newObj().
+		set("check", str("errored()"), "").
+		set("processors", seq(
+			component("sleep", newObj().set("duration", str(drainBeforeStop), "").node, ""),
+			component("crash", str(message), "")), "").node), "")
+	stop.HeadComment = commentText("errors.tolerance=none: on the first record a transform fails on, wait " + drainBeforeStop + " for the records\n" +
+		"before it to be written, then stop with exit status 1 and an error naming the record, as a\n" +
+		"Kafka Connect task stops. Records read before it may be written again after a restart.")
+	return stop
 }

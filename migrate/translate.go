@@ -88,6 +88,8 @@ func Translate(c *Connector) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	checks := t.converterChecks()
+	steps = append(checks, steps...)
 	output, outputComment, err := t.errorHandling(output)
 	if err != nil {
 		return nil, err
@@ -99,11 +101,22 @@ func Translate(c *Connector) (*Result, error) {
 	}
 	doc := newObj().set("input", input, "")
 	if procs := renderSteps(steps); procs != nil {
+		pipeline := newObj()
+		if t.stopsOnError() {
+			procs.Content = append(procs.Content, t.stopOnError())
+			pipeline.set("threads", intNode(1), "One thread: nothing after a failed record is processed while the pipeline stops.")
+		}
 		comment := "The transforms chain (" + strings.Join(c.list("transforms"), ", ") + "), in order."
+		switch {
+		case len(checks) == len(steps):
+			comment = "The converter stage (the connector has no transforms)."
+		case len(checks) > 0:
+			comment = "The converter stage, then the transforms chain (" + strings.Join(c.list("transforms"), ", ") + "), in order."
+		}
 		if note := t.workerNote(t.reads); note != "" {
 			comment += "\n" + note
 		}
-		doc.set("pipeline", newObj().set("processors", procs, "").node, comment)
+		doc.set("pipeline", pipeline.set("processors", procs, "").node, comment)
 	}
 	doc.set("output", output, outputComment)
 	out, err := render(doc.node, t.head())
