@@ -42,6 +42,7 @@ func wasmCommand() *cli.Command {
 					return inspectModule(c.Context, c.App.Writer, args.module, name, args.function)
 				},
 			},
+			wasmRunCommand(),
 			{
 				Name:      "check",
 				Usage:     "Check the module of every wasm_smt processor in the given configs",
