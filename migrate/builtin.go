@@ -130,6 +130,11 @@ func builtinFor(class string) (smt builtinSMT, p part, ok bool) {
 		"ExtractField": extractField,
 		"HoistField":   hoistField,
 		"HeaderFrom":   headerFrom,
+
+		"Cast":               cast,
+		"TimestampConverter": timestampConverter,
+		"Flatten":            flatten,
+		"SetSchemaMetadata":  setSchemaMetadata,
 	}
 	whole := map[string]builtinSMT{
 		"ValueToKey":      valueToKey,
