@@ -58,7 +58,7 @@ func cast(t *translator, prefix string, p part) (string, string, error) {
 	for _, typ := range casts {
 		used[typ] = true
 	}
-	defs := castMaps(used, who)
+	defs := castMaps(used, who, javaLong(p))
 
 	if whole != "" {
 		body := onPart(p, true, fmt.Sprintf("let %s = %s.apply(%q)", p.name, p.ref(), "kc_cast_"+whole), p.write())
@@ -79,7 +79,7 @@ func cast(t *translator, prefix string, p part) (string, string, error) {
 
 // castMaps defines a named map per target type used, kc_cast_<type>, from
 // any JSON value to the cast one; errors name who.
-func castMaps(used map[string]bool, who string) string {
+func castMaps(used map[string]bool, who, isJavaLong string) string {
 	types := make([]string, 0, len(used))
 	for typ := range used {
 		types = append(types, typ)
@@ -138,9 +138,16 @@ func castMaps(used map[string]bool, who string) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-// isJavaLong is true when the JSON number in this is an integer literal,
-// which JsonConverter reads as a Long (others as a Double).
-const isJavaLong = `!this.string().re_match("[.eE]")`
+// javaLong is true when the JSON number in this is one JsonConverter
+// reads as a Long (others are Doubles): in the value, an integer literal.
+// The key is parsed from kafka_key's text into a float, which keeps no
+// literal: there, a number without a fraction counts as a Long (42.0 too).
+func javaLong(p part) string {
+	if p.name == "key" {
+		return "this == this.floor()"
+	}
+	return `!this.string().re_match("[.eE]")`
+}
 
 // javaDoubleToInt is Java's (int) of a double: truncation toward zero,
 // saturating at the int range.
