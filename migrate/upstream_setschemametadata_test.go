@@ -1,0 +1,15 @@
+package migrate
+
+import "testing"
+
+// SetSchemaMetadataTest's cases without a schema. Not ported, as only a
+// Connect schema can express them: the name and version updates of a
+// schema (schemaNameUpdate, schemaVersionUpdate, schemaNameAndVersionUpdate,
+// ...WithStruct, ...WithStructAndNullField), updateSchemaOfStruct,
+// updateSchemaOfNonStruct and updateSchemaOfNull.
+func TestUpstreamSetSchemaMetadata(t *testing.T) {
+	runUpstream(t, "org.apache.kafka.connect.transforms.SetSchemaMetadata$Value", []upstreamCase{
+		{name: "valueSchemaRequired", props: []string{"schema.name=foo", "schema.version=42"}, in: value(`42`), err: "SetSchemaMetadata$Value: a schema is required"},
+		{name: "ignoreRecordWithNullValue", props: []string{"schema.name=foo", "schema.version=42"}, in: tombstone(), raw: "", tomb: true},
+	})
+}
