@@ -111,6 +111,9 @@ type builtinSMT func(t *translator, prefix string, p part) (mapping, comment str
 // builtinFor finds the translator of a built-in SMT class, full or short
 // name, with its part; ok is false for a class that is not built in here.
 func builtinFor(class string) (smt builtinSMT, p part, ok bool) {
+	if smt, ok := debeziumSMTs[class]; ok {
+		return smt, valuePart, true
+	}
 	name := strings.TrimPrefix(class, transformsPackage)
 	base, variant, hasVariant := strings.Cut(name, "$")
 	if hasVariant {

@@ -1,9 +1,11 @@
 package migrate
 
 import (
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Java's casts, as Kafka Connect's Cast applies them to what JsonConverter
@@ -31,4 +33,19 @@ func TestCastFollowsJavaConversions(t *testing.T) {
 	conf = sink("transforms=c", "transforms.c.type=Cast$Value", "transforms.c.spec=a:string,b:string,c:string,d:string,e:string,f:string,g:string,h:string,i:string")
 	out = one(t, conf, record{payload: `{"a":0.00001,"b":100.0,"c":12345678.9,"d":true,"e":42,"f":-0.001,"g":1e21,"h":0.5,"i":123456.7}`, meta: kafkaMeta()})
 	assert.JSONEq(t, `{"a":"1.0E-5","b":"100.0","c":"1.23456789E7","d":"true","e":"42","f":"-0.001","g":"1.0E21","h":"0.5","i":"123456.7"}`, out.payload)
+}
+
+// The golden case's chain (Flatten, Cast, TimestampConverter,
+// SetSchemaMetadata$Key) on a record.
+func TestGoldenSMTChainOnARecord(t *testing.T) {
+	b, err := os.ReadFile("testdata/smt-cast-flatten-timestamp/connector.properties")
+	require.NoError(t, err)
+	outs := runRecords(t, string(b),
+		record{payload: `{"sensor":"s1","reading":{"count":300,"ok":"TRUE","value":0.00001,"at":1700000000123}}`, meta: kafkaMeta("kafka_key", `{"id":1}`)},
+		record{payload: `{"reading":{"count":"x"}}`, meta: kafkaMeta()})
+	require.Len(t, outs[0], 1)
+	assert.Empty(t, outs[0][0].err)
+	assert.JSONEq(t, `{"sensor":"s1","reading_count":300,"reading_ok":true,"reading_value":"1.0E-5","reading_at":"2023-11-14T22:13:20.123Z"}`, outs[0][0].payload)
+	assert.Equal(t, `{"id":1}`, outs[0][0].meta["kafka_key"])
+	assert.Contains(t, outs[1][0].err, "Cast$Value: value (x) was out of range")
 }

@@ -9,10 +9,11 @@ import (
 // setSchemaMetadata translates SetSchemaMetadata$Key/$Value. It changes only
 // a Connect schema's name and version, which never show in the JSON here.
 // Kafka Connect fails a record without a schema unless its part is null:
-// that is a sink's part read by JsonConverter without schemas (or the
-// worker's converter, taken to be that). Elsewhere the part has a schema
-// (a source connector's record, StringConverter, ByteArrayConverter) and
-// the SMT changes nothing a pipeline can see.
+// that is a sink's part read by JsonConverter without schemas. Elsewhere
+// the part has a schema (a source connector's record, StringConverter,
+// ByteArrayConverter) and the SMT changes nothing a pipeline can see. When
+// the worker's converter applies, which one it is is unknown here: the
+// record passes, and that is reported.
 func setSchemaMetadata(t *translator, prefix string, p part) (string, string, error) {
 	_, hasName := t.c.get(prefix + "schema.name")
 	version, hasVersion := t.c.get(prefix + "schema.version")
@@ -26,8 +27,10 @@ func setSchemaMetadata(t *translator, prefix string, p part) (string, string, er
 		}
 	}
 	conv := t.conv[p.name]
-	schemaless := t.sink && (conv == nil || conv.class == "" || conv.class == jsonConverter)
-	if !schemaless {
+	if t.sink && (conv == nil || conv.class == "") {
+		t.omit(prefix+"type", "the %s's converter is the worker's: with a schema the record passes unchanged, as here; without one (JsonConverter with schemas.enable=false) Kafka Connect fails every record whose %s is not null", p.name, p.name)
+	}
+	if !t.sink || conv == nil || conv.class != jsonConverter {
 		return "root = content()", fmt.Sprintf("Sets the %s schema's name or version: nothing the JSON here shows, so the record passes unchanged.", p.name), nil
 	}
 	mapping := fmt.Sprintf("root = if %s { throw(%s) } else { content() }", p.notNull(),

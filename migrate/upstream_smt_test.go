@@ -15,6 +15,7 @@ import (
 type upstreamCase struct {
 	name  string   // the upstream test method
 	props []string // the transform's properties, without "transforms.x."
+	conf  []string // connector properties (converters), if any
 	in    record
 
 	value   string // the value out, as JSON ("" to skip)
@@ -34,7 +35,7 @@ func runUpstream(t *testing.T, smtClass string, cases []upstreamCase) {
 	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			lines := []string{"transforms=x", "transforms.x.type=" + smtClass}
+			lines := append([]string{"transforms=x", "transforms.x.type=" + smtClass}, c.conf...)
 			for _, p := range c.props {
 				lines = append(lines, "transforms.x."+p)
 			}
