@@ -17,6 +17,9 @@ var castTypes = map[string]bool{"int8": true, "int16": true, "int32": true, "int
 // wrap-around), strings parse as Byte/Short/Integer/Long/Float/Double.parse*
 // and Boolean.parseBoolean, and a Double becomes text as Double.toString.
 func cast(t *translator, prefix string, p part) (string, string, error) {
+	if why := t.notJSONPart(p); why != "" {
+		return "", "", errUntranslatable{fmt.Errorf("Cast%s works on the %s as schemaless JSON, but %s: not translated (a noop stands in its place)", p.variant, p.name, why)}
+	}
 	spec := t.c.list(prefix + "spec")
 	t.c.get(prefix + "replace.null.with.default")
 	if len(spec) == 0 {
@@ -187,3 +190,22 @@ const javaDoubleMap = `map kc_java_double {
   }
   root = if $neg { "-" + $text } else { $text }
 }`
+
+// notJSONPart says why the part does not reach an SMT as schemaless JSON
+// in Kafka Connect, "" when it does: a sink's StringConverter or
+// ByteArrayConverter part, and FileStreamSource's value, are a Connect
+// string or bytes with a schema, which these SMTs treat otherwise (Cast,
+// TimestampConverter and Flatten work on its schema) while a mapping would
+// parse the text as JSON.
+func (t *translator) notJSONPart(p part) string {
+	if !t.sink {
+		if t.class == fileSourceClass && p.name == "value" {
+			return "FileStreamSource's value is a Connect string with a schema"
+		}
+		return ""
+	}
+	if c := t.conv[p.name]; c != nil && (c.class == stringConverter || c.class == byteArrayConverter) {
+		return fmt.Sprintf("the %s is a Connect %s with a schema here (%s %s)", p.name, map[string]string{stringConverter: "string", byteArrayConverter: "bytes"}[c.class], c.prop, simpleName(c.class))
+	}
+	return ""
+}

@@ -40,6 +40,13 @@ func extractNewRecordState(t *translator, prefix string, _ part) (string, string
 	if c := t.conv["value"]; t.sink && c.schemaAware() {
 		return "", "", errUntranslatable{fmt.Errorf("ExtractNewRecordState works on the value as JSON, but the value is %s here (%s %s), which a mapping cannot read", c.wire(), c.prop, simpleName(c.class))}
 	}
+	if why := t.notJSONPart(valuePart); why != "" {
+		// Not a Struct with an envelope schema: Debezium passes it unchanged.
+		for _, k := range t.c.withPrefix(prefix) {
+			t.c.get(k)
+		}
+		return "root = content()", "Passes the record unchanged, as Debezium does with a value that is not a change event envelope: " + why + ".", nil
+	}
 	deleteMode, keepTombstone, err := t.debeziumDeleteMode(prefix)
 	if err != nil {
 		return "", "", err

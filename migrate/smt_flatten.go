@@ -8,6 +8,9 @@ import "fmt"
 // nested object leaves nothing, and a null part passes untouched. A part
 // that is not an object fails, as Kafka Connect requires a Map.
 func flatten(t *translator, prefix string, p part) (string, string, error) {
+	if why := t.notJSONPart(p); why != "" {
+		return "", "", errUntranslatable{fmt.Errorf("Flatten%s works on the %s as schemaless JSON, but %s: not translated (a noop stands in its place)", p.variant, p.name, why)}
+	}
 	delimiter := t.c.str(prefix+"delimiter", ".")
 	// A named map can call itself, which nested objects of any depth need;
 	// this is its path prefix (null at the top) and the object.

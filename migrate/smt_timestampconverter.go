@@ -16,6 +16,9 @@ const javaPatternLetters = "GyYMLwWDdFEuaHkKhmsSzZX"
 // is written as epoch milliseconds, which a later TimestampConverter reads
 // back as a Long.
 func timestampConverter(t *translator, prefix string, p part) (string, string, error) {
+	if why := t.notJSONPart(p); why != "" {
+		return "", "", errUntranslatable{fmt.Errorf("TimestampConverter%s works on the %s as schemaless JSON, but %s: not translated (a noop stands in its place)", p.variant, p.name, why)}
+	}
 	target, ok := t.c.get(prefix + "target.type")
 	if !ok {
 		return "", "", fmt.Errorf("target.type is required: string, unix, Date, Time or Timestamp")
