@@ -29,3 +29,20 @@ func TestTimestampConverterFieldsAndPrecisions(t *testing.T) {
 	out := one(t, conf, record{payload: `v`, meta: kafkaMeta("kafka_key", "1700000000123456")})
 	assert.Equal(t, "1700000000123000", out.meta["kafka_key"], "a Long in microseconds goes through milliseconds, as in Kafka Connect")
 }
+
+// A pattern without a zone reads and writes UTC, as TimestampConverter's
+// SimpleDateFormat does; Date and Time cut the epoch milliseconds.
+func TestTimestampConverterUTCAndDates(t *testing.T) {
+	conf := sink("transforms=c", "transforms.c.type=TimestampConverter$Value", "transforms.c.target.type=unix", "transforms.c.format=yyyy-MM-dd HH:mm:ss")
+	out := one(t, conf, record{payload: `"2023-11-14 22:13:20"`, meta: kafkaMeta()})
+	assert.Equal(t, "1700000000000", out.payload)
+
+	conf = sink("transforms=c,d", "transforms.c.type=TimestampConverter$Value", "transforms.c.target.type=Date",
+		"transforms.d.type=TimestampConverter$Value", "transforms.d.target.type=string", "transforms.d.format=EEE, d MMM yyyy HH:mm:ss.S z")
+	out = one(t, conf, record{payload: `1700000000123`, meta: kafkaMeta()})
+	assert.Equal(t, "Tue, 14 Nov 2023 00:00:00.0 UTC", out.payload, "a Date is midnight UTC, read back as epoch milliseconds")
+
+	conf = sink("transforms=c", "transforms.c.type=TimestampConverter$Value", "transforms.c.target.type=Time")
+	out = one(t, conf, record{payload: `-1`, meta: kafkaMeta()})
+	assert.Equal(t, "86399999", out.payload, "the time of day of a date before 1970 counts from that day's midnight")
+}

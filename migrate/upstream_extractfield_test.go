@@ -16,3 +16,16 @@ func TestUpstreamExtractField(t *testing.T) {
 		{name: "nonExistentNestedFieldSchemalessShouldReturnNull", props: []string{"field.syntax.version=V2", "field=magic.nonexistent"}, in: keyed(`{"magic":{"foo":42}}`, `"v"`), noKey: true},
 	})
 }
+
+// SingleFieldPathTest's lookups in a schemaless map (shouldFindValueInMap,
+// shouldReturnNullValueWhenFieldNotFoundInMap), through ExtractField$Key
+// with V2 paths: a null result is a null key.
+func TestUpstreamSingleFieldPathInMap(t *testing.T) {
+	const key = `{"foo":{"bar":42,"baz":null}}`
+	var cases []upstreamCase
+	for path, want := range map[string]string{"foo.bar": "42", "foo.baz": "", "un.known": "", "foo.unknown": "", "unknown": "", "foo.baz.inner": ""} {
+		c := upstreamCase{name: path, props: []string{"field.syntax.version=V2", "field=" + path}, in: keyed(key, `"v"`), key: want, noKey: want == ""}
+		cases = append(cases, c)
+	}
+	runUpstream(t, "org.apache.kafka.connect.transforms.ExtractField$Key", cases)
+}
