@@ -29,8 +29,21 @@ func timestampConverter(t *translator, prefix string, p part) (string, string, e
 		return "", "", fmt.Errorf("target.type must be string, unix, Date, Time or Timestamp, not %q", target)
 	}
 	precision := t.c.str(prefix+"unix.precision", "milliseconds")
-	unit := map[string]int64{"seconds": 1000, "milliseconds": 1, "microseconds": -1000, "nanoseconds": -1000000}[precision]
-	if unit == 0 {
+	// Unix time n in the precision to milliseconds, and back from $ms; Java's
+	// TimeUnit truncates toward zero, as Go's % does.
+	fromUnix, known := map[string]string{
+		"seconds":      "n * 1000",
+		"milliseconds": "n",
+		"microseconds": "((n - n % 1000) / 1000).int64()",
+		"nanoseconds":  "((n - n % 1000000) / 1000000).int64()",
+	}[precision]
+	toUnix := map[string]string{
+		"seconds":      "(($ms - $ms % 1000) / 1000).int64()",
+		"milliseconds": "$ms",
+		"microseconds": "$ms * 1000",
+		"nanoseconds":  "$ms * 1000000",
+	}[precision]
+	if !known {
 		return "", "", fmt.Errorf("unix.precision must be seconds, milliseconds, microseconds or nanoseconds, not %q", precision)
 	}
 	field, _ := t.c.get(prefix + "field")
@@ -56,30 +69,19 @@ func timestampConverter(t *translator, prefix string, p part) (string, string, e
 			bloblangString(parse), bloblangString(who+": could not parse timestamp: value ("), bloblangString(") does not match pattern ("+pattern+")"))
 		t.omit(prefix+"format", "strings are parsed strictly: SimpleDateFormat's lenient parsing (text after the date ignored, out-of-range fields such as month 13 rolled over, fewer or more digits than the pattern's) is not reproduced, and such a record fails here")
 	}
-	fromLong := map[int64]string{
-		1000:     "this * 1000",
-		1:        "this",
-		-1000:    "((this - this % 1000) / 1000).int64()",
-		-1000000: "((this - this % 1000000) / 1000000).int64()",
-	}[unit]
 	toMillis := fmt.Sprintf(`let t = this.type()
   let ms = match {
-    $t == "number" && %s => %s,
+    $t == "number" && %s => this.int64().(n -> %s),
     $t == "string" => %s,
     _ => throw(%s + match { $t == "number" => "a floating-point number", $t == "object" => "an object", _ => $t })
-  }`, javaLong(p), strings.Replace(fromLong, "this", "this.int64()", -1), fromText, bloblangString(who+": a timestamp must be a Long (Unix time) or a string, not "))
+  }`, javaLong(p), fromUnix, fromText, bloblangString(who+": a timestamp must be a Long (Unix time) or a string, not "))
 
 	// From epoch milliseconds ($ms) to the target.
 	var toTarget string
 	const day = 86400000
 	switch target {
 	case "unix":
-		toTarget = map[int64]string{
-			1000:     "(($ms - $ms % 1000) / 1000).int64()",
-			1:        "$ms",
-			-1000:    "$ms * 1000",
-			-1000000: "$ms * 1000000",
-		}[unit]
+		toTarget = toUnix
 	case "Timestamp":
 		toTarget = "$ms"
 	case "Date":
