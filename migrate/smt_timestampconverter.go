@@ -69,12 +69,16 @@ func timestampConverter(t *translator, prefix string, p part) (string, string, e
 			bloblangString(parse), bloblangString(who+": could not parse timestamp: value ("), bloblangString(") does not match pattern ("+pattern+")"))
 		t.omit(prefix+"format", "strings are parsed strictly: SimpleDateFormat's lenient parsing (text after the date ignored, out-of-range fields such as month 13 rolled over, fewer or more digits than the pattern's) is not reproduced, and such a record fails here")
 	}
+	longToMillis := "this.int64()"
+	if fromUnix != "n" {
+		longToMillis += ".(n -> " + fromUnix + ")"
+	}
 	toMillis := fmt.Sprintf(`let t = this.type()
   let ms = match {
-    $t == "number" && %s => this.int64().(n -> %s),
+    $t == "number" && %s => %s,
     $t == "string" => %s,
     _ => throw(%s + match { $t == "number" => "a floating-point number", $t == "object" => "an object", _ => $t })
-  }`, javaLong(p), fromUnix, fromText, bloblangString(who+": a timestamp must be a Long (Unix time) or a string, not "))
+  }`, javaLong(p), longToMillis, fromText, bloblangString(who+": a timestamp must be a Long (Unix time) or a string, not "))
 
 	// From epoch milliseconds ($ms) to the target.
 	var toTarget string
