@@ -171,9 +171,9 @@ func fieldName(v string) string {
 }
 
 // fieldSyntax reports field.syntax.version on an SMT whose Kafka Connect
-// class does not read it: only ExtractField has V2 nested paths (Kafka 3.8
-// to 4.0), so the others, as in Kafka Connect, read their field names as
-// top-level names, dots included.
+// class does not read it: of KIP-821's nested paths only ExtractField's are
+// released (since Kafka 3.8), so the others, as in Kafka Connect, read
+// their field names as top-level names, dots included.
 func (t *translator) fieldSyntax(prefix, smt string) {
 	if v, ok := t.c.get(prefix + "field.syntax.version"); ok {
 		t.omit(prefix+"field.syntax.version", "%s does not read it in Kafka Connect (only ExtractField does): %q is ignored and field names are top-level names, dots included, as in Kafka Connect", smt, v)
