@@ -111,6 +111,9 @@ type builtinSMT func(t *translator, prefix string, p part) (mapping, comment str
 // builtinFor finds the translator of a built-in SMT class, full or short
 // name, with its part; ok is false for a class that is not built in here.
 func builtinFor(class string) (smt builtinSMT, p part, ok bool) {
+	if smt, ok := debeziumSMTs[class]; ok {
+		return smt, valuePart, true
+	}
 	name := strings.TrimPrefix(class, transformsPackage)
 	base, variant, hasVariant := strings.Cut(name, "$")
 	if hasVariant {
@@ -130,6 +133,11 @@ func builtinFor(class string) (smt builtinSMT, p part, ok bool) {
 		"ExtractField": extractField,
 		"HoistField":   hoistField,
 		"HeaderFrom":   headerFrom,
+
+		"Cast":               cast,
+		"TimestampConverter": timestampConverter,
+		"Flatten":            flatten,
+		"SetSchemaMetadata":  setSchemaMetadata,
 	}
 	whole := map[string]builtinSMT{
 		"ValueToKey":      valueToKey,
@@ -162,19 +170,32 @@ func fieldName(v string) string {
 	return strings.TrimSuffix(strings.TrimSuffix(v, "!"), "?")
 }
 
-// fieldSyntax reads field.syntax.version: V2 (Kafka 3.8+) reads dotted names
-// as paths into nested objects; they are taken as plain top-level names here.
-func (t *translator) fieldSyntax(prefix string, fields ...string) {
-	v := strings.ToUpper(t.c.str(prefix+"field.syntax.version", "V1"))
-	if v == "V1" {
-		return
+// fieldSyntax reports field.syntax.version on an SMT whose Kafka Connect
+// class does not read it: of KIP-821's nested paths only ExtractField's are
+// released (since Kafka 3.8), so the others, as in Kafka Connect, read
+// their field names as top-level names, dots included.
+func (t *translator) fieldSyntax(prefix, smt string) {
+	if v, ok := t.c.get(prefix + "field.syntax.version"); ok {
+		t.omit(prefix+"field.syntax.version", "%s does not read it in Kafka Connect (only ExtractField does): %q is ignored and field names are top-level names, dots included, as in Kafka Connect", smt, v)
 	}
-	for _, f := range fields {
-		if strings.ContainsAny(f, ".`") {
-			t.omit(prefix+"field.syntax.version", "%s (nested field paths) is not translated: %q is read as a top-level field name", v, f)
-			return
+}
+
+// fieldPath reads field.syntax.version (V1 or V2, any case, as Kafka's
+// config check accepts) and gives the steps of the path in field: V1 is one
+// top-level name; V2 a nested path (fieldPathV2).
+func (t *translator) fieldPath(prefix, field string) ([]string, error) {
+	v := t.c.str(prefix+"field.syntax.version", "V1")
+	switch strings.ToUpper(v) {
+	case "V1":
+		return []string{field}, nil
+	case "V2":
+		steps, err := fieldPathV2(field)
+		if err != nil {
+			return nil, fmt.Errorf("field: %w", err)
 		}
+		return steps, nil
 	}
+	return nil, fmt.Errorf("field.syntax.version must be V1 or V2, not %q", v)
 }
 
 func insertField(t *translator, prefix string, p part) (string, string, error) {
@@ -228,7 +249,7 @@ func replaceField(t *translator, prefix string, p part) (string, string, error) 
 	include := t.listWithDeprecated(prefix, "include", "whitelist")
 	renames := t.c.list(prefix + "renames")
 	t.c.get(prefix + "replace.null.with.default")
-	t.fieldSyntax(prefix, append(append(append([]string{}, exclude...), include...), renames...)...)
+	t.fieldSyntax(prefix, "ReplaceField")
 	body := []string{p.requireObject("ReplaceField" + p.variant)}
 	var notes []string
 	if len(exclude) > 0 {
@@ -273,7 +294,7 @@ func maskField(t *translator, prefix string, p part) (string, string, error) {
 	if len(fields) == 0 {
 		return "", "", fmt.Errorf("fields is required")
 	}
-	t.fieldSyntax(prefix, fields...)
+	t.fieldSyntax(prefix, "MaskField")
 	t.c.get(prefix + "replace.null.with.default")
 	replacement, hasReplacement := t.c.get(prefix + "replacement")
 	var mask, note string
@@ -299,11 +320,14 @@ func extractField(t *translator, prefix string, p part) (string, string, error) 
 	if err != nil {
 		return "", "", err
 	}
-	t.fieldSyntax(prefix, field)
+	steps, err := t.fieldPath(prefix, field)
+	if err != nil {
+		return "", "", err
+	}
 	t.c.get(prefix + "replace.null.with.default")
 	body := []string{
 		p.requireObject("ExtractField" + p.variant),
-		fmt.Sprintf("let %s = %s", p.name, p.field(field)),
+		fmt.Sprintf("let %s = %s", p.name, nestedField(p.ref(), steps, "ExtractField"+p.variant)),
 	}
 	comment := fmt.Sprintf("The %s becomes its field %s.", p.name, field)
 	if p.name == "value" {
@@ -341,7 +365,7 @@ func valueToKey(t *translator, prefix string, _ part) (string, string, error) {
 	if len(fields) == 0 {
 		return "", "", fmt.Errorf("fields is required")
 	}
-	t.fieldSyntax(prefix, fields...)
+	t.fieldSyntax(prefix, "ValueToKey")
 	t.c.get(prefix + "replace.null.with.default")
 	pairs := make([]string, len(fields))
 	for i, f := range fields {
@@ -449,7 +473,7 @@ func headerFrom(t *translator, prefix string, p part) (string, string, error) {
 	if len(fields) == 0 || len(fields) != len(headers) {
 		return "", "", fmt.Errorf("fields and headers must be non-empty lists of the same length")
 	}
-	t.fieldSyntax(prefix, fields...)
+	t.fieldSyntax(prefix, "HeaderFrom")
 	operation := strings.ToLower(t.c.str(prefix+"operation", ""))
 	if operation != "copy" && operation != "move" {
 		return "", "", fmt.Errorf("operation must be copy or move, not %q", operation)

@@ -63,6 +63,13 @@ func isWordByte(c byte) bool {
 // strftime format for Bloblang's ts_strftime. unsupported lists the pattern
 // letters that have no strftime equivalent (their text is left out).
 func simpleDateFormat(pattern string) (format string, unsupported []string) {
+	return simpleDateFormatWith(pattern, strftimeFor)
+}
+
+// simpleDateFormatWith is simpleDateFormat with the directive of each run
+// of a pattern letter given by directive: formatting and parsing may need
+// different ones (TimestampConverter's).
+func simpleDateFormatWith(pattern string, directive func(c byte, n int) (string, bool)) (format string, unsupported []string) {
 	var b strings.Builder
 	literal := func(s string) { b.WriteString(strings.ReplaceAll(s, "%", "%%")) }
 	for i := 0; i < len(pattern); {
@@ -100,7 +107,7 @@ func simpleDateFormat(pattern string) (format string, unsupported []string) {
 			n++
 		}
 		run := pattern[i : i+n]
-		if f, ok := strftimeFor(c, n); ok {
+		if f, ok := directive(c, n); ok {
 			b.WriteString(f)
 		} else {
 			unsupported = append(unsupported, run)
