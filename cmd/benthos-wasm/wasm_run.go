@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -25,6 +26,10 @@ import (
 const wasmRunUsage = "usage: benthos-wasm wasm run MODULE [--function NAME] [--abi ABI] [--param K=V]... " +
 	"[--key-converter C] [--value-converter C] [--header-converter C] [--schema-registry URL] " +
 	"[--timeout D] [--max-memory-pages N] [--value TEXT]"
+
+// processorInitError is the prefix Benthos puts before a processor's own
+// error when it cannot start; `wasm run` has no config whose path it names.
+var processorInitError = regexp.MustCompile(`^failed to init processor .*? path root\.pipeline\.processors\.0: `)
 
 // wasmRunOptions are the flags of `wasm run`.
 type wasmRunOptions struct {
@@ -263,7 +268,7 @@ func runWasmRecords(ctx context.Context, in io.Reader, out, errOut io.Writer, op
 		if err := produce(runCtx, msg); err != nil {
 			<-streamDone
 			if streamErr != nil {
-				return cli.Exit(fmt.Sprintf("wasm run: %v", streamErr), 1)
+				return cli.Exit("wasm run: "+processorInitError.ReplaceAllString(streamErr.Error(), ""), 1)
 			}
 			return fmt.Errorf("input line %d: the run stopped: %w", n, err)
 		}
