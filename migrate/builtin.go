@@ -362,14 +362,21 @@ func regexRouter(t *translator, prefix string, _ part) (string, string, error) {
 	if !t.c.has(prefix + "replacement") {
 		return "", "", fmt.Errorf("replacement is required")
 	}
-	if err := checkRegex(regex); err != nil {
-		return "", "", errUntranslatable{err}
-	}
-	template, err := javaReplacement(replacement)
+	re, err := t.javaPattern(prefix+"regex", regex)
 	if err != nil {
 		return "", "", err
 	}
-	mapping := fmt.Sprintf("meta kafka_topic = @kafka_topic.re_replace_all(%s, %s)", bloblangString(wholeMatch(regex)), bloblangString(template))
+	whole := bloblangString(wholeMatch(re.re2))
+	template, fails := javaReplacement(replacement, re)
+	if fails != "" {
+		// Kafka Connect applies the replacement only to a topic the regex
+		// matches, and there Java throws: those records fail, the others
+		// pass.
+		t.omit(prefix+"replacement", "%q cannot be applied with regex %q: Kafka Connect fails every record whose topic matches (%s); the mapping fails those records the same way", replacement, regex, fails)
+		mapping := fmt.Sprintf("meta kafka_topic = if @kafka_topic.re_match(%s) { throw(%s) } else { @kafka_topic }", whole, bloblangString("RegexRouter: "+fails))
+		return mapping, fmt.Sprintf("A topic that matches %q as a whole fails the record, as in Kafka Connect (%s); other topics stay.", regex, fails), nil
+	}
+	mapping := fmt.Sprintf("meta kafka_topic = @kafka_topic.re_replace_all(%s, %s)", whole, bloblangString(template))
 	return mapping, fmt.Sprintf("A topic that matches %q as a whole becomes %q; other topics stay.", regex, replacement), nil
 }
 
@@ -478,3 +485,9 @@ type errUntranslatable struct{ err error }
 
 func (e errUntranslatable) Error() string { return e.err.Error() }
 func (e errUntranslatable) Unwrap() error { return e.err }
+
+// errConfig is an invalid configuration an SMT's translator already
+// located (property and line): it is passed on as it is.
+type errConfig struct{ error }
+
+func (e errConfig) Unwrap() error { return e.error }

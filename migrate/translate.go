@@ -170,6 +170,11 @@ func (t *translator) transform(alias, prefix, class string) (step, error) {
 			return step{}, err
 		}
 		if !ok {
+			// The transform is left out with its predicate: its own
+			// properties are covered by that omission, not unknown.
+			for _, k := range t.c.withPrefix(prefix) {
+				t.c.get(k)
+			}
 			return todo("its predicate " + predicate + " is not translated"), nil
 		}
 		if t.c.str(prefix+"negate", "false") == "true" {
@@ -210,7 +215,10 @@ func (t *translator) transform(alias, prefix, class string) (step, error) {
 		}
 		mapping, c, err := smt(t, prefix, p)
 		var untranslatable errUntranslatable
+		var located errConfig
 		switch {
+		case errors.As(err, &located):
+			return step{}, located
 		case errors.As(err, &untranslatable):
 			t.omit(prefix+"type", "%v", untranslatable.err)
 			return todo(untranslatable.Error()), nil
