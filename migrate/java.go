@@ -2,6 +2,8 @@ package migrate
 
 import (
 	"fmt"
+	"math/big"
+	"regexp"
 	"strings"
 )
 
@@ -190,4 +192,27 @@ func strftimeFor(c byte, n int) (string, bool) {
 		return "%z", true
 	}
 	return "", false
+}
+
+// javaDecimal is the text java.math.BigDecimal(String) accepts (ASCII
+// digits).
+var javaDecimal = regexp.MustCompile(`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,4})?$`)
+
+// javaBigDecimal converts text as Kafka's Values.convertToLong and
+// convertToDouble do a String: new BigDecimal(text), then longValue (the
+// fraction dropped; the low 64 bits of a larger integer) or doubleValue.
+// ok is false for text BigDecimal refuses (and exponents beyond 4 digits,
+// not computed here).
+func javaBigDecimal(text string) (long int64, double float64, ok bool) {
+	if !javaDecimal.MatchString(text) {
+		return 0, 0, false
+	}
+	r, good := new(big.Rat).SetString(strings.TrimPrefix(text, "+"))
+	if !good {
+		return 0, 0, false
+	}
+	whole := new(big.Int).Quo(r.Num(), r.Denom())
+	low := new(big.Int).Mod(whole, new(big.Int).Lsh(big.NewInt(1), 64))
+	double, _ = r.Float64()
+	return int64(low.Uint64()), double, true
 }

@@ -39,6 +39,10 @@ type translator struct {
 	conv     map[string]*partConverter // the connector's converters: key, value
 	registry *registryConf             // the schema_registry of every wasm_smt, nil for none
 	reads    map[string]bool           // the record parts the transforms chain reads: key, value
+	// shapes is how the chain holds each part after the transforms
+	// translated so far (parts.go); a part not in it has its initial shape.
+	shapes  map[string]part
+	hoisted map[string]hoist // the Struct a HoistField made of a String or bytes, by part
 }
 
 // omit records something not translated.
@@ -68,7 +72,7 @@ type step struct {
 // means the configuration is invalid (Kafka Connect would refuse it too);
 // what is valid but not translatable is in Result.Omissions.
 func Translate(c *Connector) (*Result, error) {
-	t := &translator{c: c, reads: map[string]bool{}}
+	t := &translator{c: c, reads: map[string]bool{}, shapes: map[string]part{}, hoisted: map[string]hoist{}}
 	t.class = canonicalConnector(normalizeClass(c.str("connector.class", "")))
 	if t.class == "" {
 		return nil, errors.New("connector.class is missing")
@@ -193,6 +197,9 @@ func (t *translator) transform(alias, prefix, class string) (step, error) {
 			return step{}, t.c.invalidf(prefix+"type", "%v", err)
 		}
 		s.wasm, s.proc, comment = fields, component("wasm_smt", fields.node, ""), c
+		// wasm_smt writes the record back as its converters encode it.
+		delete(t.shapes, "key")
+		delete(t.shapes, "value")
 	} else {
 		smt, p, ok := builtinFor(class)
 		if !ok {
@@ -213,6 +220,9 @@ func (t *translator) transform(alias, prefix, class string) (step, error) {
 			}
 			return todo(reason), nil
 		}
+		if p.name != "" {
+			p = t.partNow(p)
+		}
 		mapping, c, err := smt(t, prefix, p)
 		var untranslatable errUntranslatable
 		var located errConfig
@@ -226,6 +236,7 @@ func (t *translator) transform(alias, prefix, class string) (step, error) {
 			return step{}, t.c.invalidf(prefix+"type", "%s: %v", class, err)
 		}
 		s.proc, comment = component("mapping", bloblang(mapping), ""), c
+		t.reshape(class, prefix, p)
 	}
 	s.comment = title + "\n" + comment
 	if cond != "" {
