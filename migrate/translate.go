@@ -103,7 +103,10 @@ func Translate(c *Connector) (*Result, error) {
 	}
 	doc := newObj().set("input", input, "")
 	if procs := renderSteps(steps); procs != nil {
-		comment := "The transforms chain (" + strings.Join(c.list("transforms"), ", ") + "), in order."
+		comment := "No transforms: the processors write the records as the connector's converters would."
+		if names := c.list("transforms"); len(names) > 0 {
+			comment = "The transforms chain (" + strings.Join(names, ", ") + "), in order."
+		}
 		if note := t.workerNote(t.reads); note != "" {
 			comment += "\n" + note
 		}
@@ -149,6 +152,9 @@ func (t *translator) transforms() ([]step, error) {
 		}
 		steps = append(steps, s)
 		t.reportUnusedUnder(prefix, "transform "+alias+" ("+class+")")
+	}
+	if s := t.serializeSource(); s != nil {
+		steps = append(steps, *s)
 	}
 	// Predicates no transform uses are harmless, as in Kafka Connect.
 	for _, k := range t.c.withPrefix("predicates.") {
