@@ -254,6 +254,14 @@ func extractField(t *translator, prefix string, p part) (string, string, error) 
 	}
 	t.fieldSyntax(prefix, field)
 	t.c.get(prefix + "replace.null.with.default")
+	mapping, comment := extractFieldMapping(p, field, !p.hasSchema())
+	return mapping, comment, nil
+}
+
+// extractFieldMapping is ExtractField's mapping. With quote, a string field
+// is written as JSON ("..."), so that the transforms after it see a string
+// however much its text looks like JSON (chain.go decides).
+func extractFieldMapping(p part, field string, quote bool) (mapping, comment string) {
 	body := []string{p.requireObject("ExtractField" + p.variant)}
 	if p.hasSchema() {
 		// With a schema, Kafka Connect fails on a field the Struct lacks.
@@ -261,18 +269,27 @@ func extractField(t *translator, prefix string, p part) (string, string, error) 
 			p.name, p.ref(), bloblangString(field), p.ref(), bloblangString("ExtractField"+p.variant+": Unknown field: "+field)))
 	}
 	body = append(body, fmt.Sprintf("let %s = %s", p.name, p.field(field)))
-	comment := fmt.Sprintf("The %s becomes its field %s.", p.name, field)
-	if p.name == "value" {
+	comment = fmt.Sprintf("The %s becomes its field %s.", p.name, field)
+	switch {
+	case p.name == "value" && quote:
+		body = append(body,
+			`root = if $value == null { "" } else if $value.type() == "string" { $value.format_json(no_indent: true, escape_html: false) } else { $value }`,
+			`meta kafka_tombstone_message = if $value == null { true } else { deleted() }`)
+		comment += " A null one makes a tombstone; a string is kept as JSON for the transforms after this one, which see a string."
+	case p.name == "value":
 		// A null field makes the record a tombstone.
 		body = append(body,
 			`root = if $value == null { "" } else { $value }`,
 			`meta kafka_tombstone_message = if $value == null { true } else { deleted() }`)
 		comment += " A string field becomes the payload as is; a null one makes a tombstone."
-	} else {
+	case quote:
+		body = append(body, `meta kafka_key = if $key == null { deleted() } else { $key.format_json(no_indent: true, escape_html: false).string() }`)
+		comment += " kafka_key gets its JSON (a string is kept as JSON for the transforms after this one, which see a string); null removes the key."
+	default:
 		body = append(body, p.write())
 		comment += " A string becomes kafka_key as is, other values their JSON; null removes the key."
 	}
-	return onPart(p, true, body...), comment, nil
+	return onPart(p, true, body...), comment
 }
 
 func hoistField(t *translator, prefix string, p part) (string, string, error) {

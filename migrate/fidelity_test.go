@@ -213,3 +213,34 @@ func TestTopicNameMatchesIntersectionOnRecords(t *testing.T) {
 	out = one(t, conf, record{payload: "v", meta: kafkaMeta("kafka_topic", "abx")})
 	assert.NotContains(t, out.meta, "no-x")
 }
+
+// ExtractField can make the value a String: the SMTs after it see a
+// string, however much its text looks like JSON.
+func TestExtractFieldStringThenMapSMTs(t *testing.T) {
+	conf := golden(t, "fidelity-extractfield-string-then-map")
+	at := func(topic, payload string) record { return record{payload: payload, meta: kafkaMeta("kafka_topic", topic)} }
+	out := one(t, conf, at("audit.events", `{"body":"{\"a\":1}"}`))
+	assert.Contains(t, out.err, "InsertField$Value: Only Map objects supported in absence of schema for [field insertion], found: java.lang.String")
+	out = one(t, conf, at("audit.events", `{"body":{"a":1}}`))
+	assert.JSONEq(t, `{"a":1,"audited":"yes"}`, out.payload)
+	// Where the predicate passes over InsertField, the string is written as
+	// its text, as the connector gets it.
+	out = one(t, conf, at("events", `{"body":"{\"a\":1}"}`))
+	assert.Empty(t, out.err)
+	assert.Equal(t, `{"a":1}`, out.payload)
+
+	conf = sink("value.converter=JsonConverter", "value.converter.schemas.enable=false", "transforms=e,h",
+		"transforms.e.type=ExtractField$Value", "transforms.e.field=body",
+		"transforms.h.type=HoistField$Value", "transforms.h.field=wrapped")
+	out = one(t, conf, at("events", `{"body":"{\"a\":1}"}`))
+	assert.JSONEq(t, `{"wrapped":"{\"a\":1}"}`, out.payload)
+	out = one(t, conf, at("events", `{"body":42}`))
+	assert.JSONEq(t, `{"wrapped":42}`, out.payload)
+
+	// The same for the key.
+	conf = sink("key.converter=JsonConverter", "key.converter.schemas.enable=false", "transforms=e,h",
+		"transforms.e.type=ExtractField$Key", "transforms.e.field=id",
+		"transforms.h.type=HoistField$Key", "transforms.h.field=k")
+	out = one(t, conf, record{payload: "v", meta: kafkaMeta("kafka_key", `{"id":"[1]"}`)})
+	assert.Equal(t, `{"k":"[1]"}`, out.meta["kafka_key"])
+}

@@ -43,6 +43,7 @@ type translator struct {
 	// translated so far (parts.go); a part not in it has its initial shape.
 	shapes  map[string]part
 	hoisted map[string]hoist // the Struct a HoistField made of a String or bytes, by part
+	quoted  map[string]*pendingQuote // the parts a schemaless ExtractField left, by part (chain.go)
 }
 
 // omit records something not translated.
@@ -72,7 +73,7 @@ type step struct {
 // means the configuration is invalid (Kafka Connect would refuse it too);
 // what is valid but not translatable is in Result.Omissions.
 func Translate(c *Connector) (*Result, error) {
-	t := &translator{c: c, reads: map[string]bool{}, shapes: map[string]part{}, hoisted: map[string]hoist{}}
+	t := &translator{c: c, reads: map[string]bool{}, shapes: map[string]part{}, hoisted: map[string]hoist{}, quoted: map[string]*pendingQuote{}}
 	t.class = canonicalConnector(normalizeClass(c.str("connector.class", "")))
 	if t.class == "" {
 		return nil, errors.New("connector.class is missing")
@@ -146,13 +147,22 @@ func (t *translator) transforms() ([]step, error) {
 		if class == "" {
 			return nil, t.c.invalidf("transforms", "transform %q has no %stype", alias, prefix)
 		}
+		if class == wasmTransformerClass {
+			steps = t.flushQuotes(steps)
+		}
+		var candidate *pendingQuote
+		if p, field, ok := t.quoteCandidate(class, prefix); ok {
+			candidate = &pendingQuote{p: p, field: field}
+		}
 		s, err := t.transform(alias, prefix, class)
 		if err != nil {
 			return nil, err
 		}
 		steps = append(steps, s)
+		t.trackQuotes(steps, class, candidate)
 		t.reportUnusedUnder(prefix, "transform "+alias+" ("+class+")")
 	}
+	steps = t.flushQuotes(steps)
 	if s := t.serializeSource(); s != nil {
 		steps = append(steps, *s)
 	}
