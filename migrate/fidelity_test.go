@@ -218,7 +218,9 @@ func TestTopicNameMatchesIntersectionOnRecords(t *testing.T) {
 // string, however much its text looks like JSON.
 func TestExtractFieldStringThenMapSMTs(t *testing.T) {
 	conf := golden(t, "fidelity-extractfield-string-then-map")
-	at := func(topic, payload string) record { return record{payload: payload, meta: kafkaMeta("kafka_topic", topic)} }
+	at := func(topic, payload string) record {
+		return record{payload: payload, meta: kafkaMeta("kafka_topic", topic)}
+	}
 	out := one(t, conf, at("audit.events", `{"body":"{\"a\":1}"}`))
 	assert.Contains(t, out.err, "InsertField$Value: Only Map objects supported in absence of schema for [field insertion], found: java.lang.String")
 	out = one(t, conf, at("audit.events", `{"body":{"a":1}}`))

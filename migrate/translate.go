@@ -42,7 +42,7 @@ type translator struct {
 	// shapes is how the chain holds each part after the transforms
 	// translated so far (parts.go); a part not in it has its initial shape.
 	shapes  map[string]part
-	hoisted map[string]hoist // the Struct a HoistField made of a String or bytes, by part
+	hoisted map[string]hoist         // the Struct a HoistField made of a String or bytes, by part
 	quoted  map[string]*pendingQuote // the parts a schemaless ExtractField left, by part (chain.go)
 }
 
