@@ -76,7 +76,7 @@ func (p *jparser) has(s string) bool {
 }
 
 func (p *jparser) rejects(format string, args ...any) error {
-	return errJavaRejects{fmt.Sprintf(format, args...) + fmt.Sprintf(" near index %d", p.i)}
+	return errJavaRejects{fmt.Sprintf(format, args...)}
 }
 
 func errorNoRE2(format string, args ...any) error { return errNoRE2{fmt.Sprintf(format, args...)} }
