@@ -354,9 +354,16 @@ func valueToKey(t *translator, prefix string, _ part) (string, string, error) {
 	}
 	// Kafka Connect requires the value to be a Map (or a Struct): a
 	// tombstone fails.
-	mapping := onPart(value, false,
-		value.requireObject("ValueToKey"),
-		"meta kafka_key = {"+strings.Join(pairs, ", ")+"}.format_json(no_indent: true, escape_html: false).string()")
+	body := []string{value.requireObject("ValueToKey")}
+	if value.hasSchema() {
+		// With a schema, Kafka Connect fails on a field the Struct lacks.
+		for _, f := range fields {
+			body = append(body, fmt.Sprintf("let value = if $value.keys().contains(%s) { $value } else { throw(%s) }",
+				bloblangString(f), bloblangString("ValueToKey: Field does not exist: "+f)))
+		}
+	}
+	mapping := onPart(value, false, append(body,
+		"meta kafka_key = {"+strings.Join(pairs, ", ")+"}.format_json(no_indent: true, escape_html: false).string()")...)
 	return mapping, fmt.Sprintf("The key becomes the JSON object of the value's fields %s (a missing field is null).", strings.Join(fields, ", ")), nil
 }
 

@@ -3,6 +3,7 @@ package migrate
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -245,4 +246,17 @@ func TestExtractFieldStringThenMapSMTs(t *testing.T) {
 		"transforms.h.type=HoistField$Key", "transforms.h.field=k")
 	out = one(t, conf, record{payload: "v", meta: kafkaMeta("kafka_key", `{"id":"[1]"}`)})
 	assert.Equal(t, `{"k":"[1]"}`, out.meta["kafka_key"])
+}
+
+// With a schema (the FileStream lines hoisted into a Struct), ValueToKey
+// fails on a field the Struct lacks, as Kafka Connect does.
+func TestValueToKeyOnAStruct(t *testing.T) {
+	conf := "name=s\nconnector.class=FileStreamSource\ntopic=t\n" +
+		"transforms=h,k\ntransforms.h.type=HoistField$Value\ntransforms.h.field=line\n" +
+		"transforms.k.type=ValueToKey\ntransforms.k.fields=line,other\n"
+	out := one(t, conf, record{payload: "x", meta: map[string]any{"kafka_topic": "t"}})
+	assert.Contains(t, out.err, "ValueToKey: Field does not exist: other")
+	conf = strings.Replace(conf, "line,other", "line", 1)
+	out = one(t, conf, record{payload: "x", meta: map[string]any{"kafka_topic": "t"}})
+	assert.Equal(t, `{"line":"x"}`, out.meta["kafka_key"])
 }
