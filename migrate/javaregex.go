@@ -181,7 +181,7 @@ func (p *jparser) quantifier() error {
 	if !p.eof() && p.peek() == '?' {
 		p.out.WriteRune(p.next())
 	} else if !p.eof() && p.peek() == '+' {
-		return errorNoRE2("possessive quantifiers (%c+) have no RE2 equivalent", c)
+		return errorNoRE2("possessive quantifiers (a quantifier then '+') have no RE2 equivalent")
 	}
 	return nil
 }
@@ -236,14 +236,20 @@ func (p *jparser) group(depth int) error {
 // not written; x (COMMENTS) changes how the pattern reads.
 func (p *jparser) flags(depth int) error {
 	var kept strings.Builder
+	off := false
 	for !p.eof() {
 		c := p.next()
 		switch c {
-		case 'i', 'm', 's', '-':
+		case 'i', 'm', 's':
+			kept.WriteRune(c)
+		case '-':
+			off = true
 			kept.WriteRune(c)
 		case 'd', 'u', 'U':
 		case 'x':
-			return errorNoRE2("the COMMENTS flag (?x) is not translated")
+			if !off {
+				return errorNoRE2("the COMMENTS flag (?x) is not translated")
+			}
 		case ')':
 			if f := strings.TrimSuffix(kept.String(), "-"); f != "" {
 				p.out.WriteString("(?" + f + ")")
@@ -523,6 +529,15 @@ func (p *jparser) class() (runeSet, error) {
 			cur, items = cur.union(nested), items+1
 		case p.has("&&"):
 			p.i += 2
+			if !p.eof() && (p.peek() == '&' || p.peek() == ']') {
+				// Java's "&&" with no right operand changes nothing (a
+				// third '&' is then a literal), unless there is no left
+				// one either.
+				if items == 0 && len(operands) == 0 {
+					return nil, p.rejects("bad class syntax")
+				}
+				continue
+			}
 			if items > 0 {
 				operands = append(operands, cur)
 			}
