@@ -64,7 +64,7 @@ func (t *translator) javaPattern(key, pattern string) (*javaRegex, error) {
 	case errors.As(err, &rejects):
 		return nil, errConfig{t.c.invalidf(key, "%q is not a valid Java regular expression (%v): Kafka Connect refuses it", pattern, rejects)}
 	case err != nil:
-		return nil, errUntranslatable{fmt.Errorf("the Java regular expression %q has no RE2 (Bloblang) equivalent: %w", pattern, err)}
+		return nil, errUntranslatable{propertyError{key, fmt.Errorf("the Java regular expression %q has no RE2 (Bloblang) equivalent: %w", pattern, err)}}
 	}
 	return re, nil
 }
@@ -127,3 +127,13 @@ func normalizeClass(v string) string {
 	v = strings.TrimSpace(v)
 	return strings.TrimSpace(strings.TrimPrefix(v, "class "))
 }
+
+// propertyError is an error about one property: an omission made of it
+// names that property.
+type propertyError struct {
+	key string
+	err error
+}
+
+func (e propertyError) Error() string { return e.err.Error() }
+func (e propertyError) Unwrap() error { return e.err }

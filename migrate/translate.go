@@ -260,7 +260,16 @@ func (t *translator) transform(alias, prefix, class string) (step, error) {
 		case errors.As(err, &located):
 			return step{}, located
 		case errors.As(err, &untranslatable):
-			t.omit(prefix+"type", "%v", untranslatable.err)
+			prop := prefix + "type"
+			var about propertyError
+			if errors.As(untranslatable.err, &about) {
+				prop = about.key
+			}
+			if prop != prefix+"type" {
+				t.omit(prop, "%v; transform %s is left out (a noop stands in its place)", untranslatable.err, alias)
+			} else {
+				t.omit(prop, "%v", untranslatable.err)
+			}
 			return todo(untranslatable.Error()), nil
 		case err != nil:
 			return step{}, t.c.invalidf(prefix+"type", "%s: %v", class, err)
