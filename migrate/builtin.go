@@ -289,6 +289,14 @@ func extractFieldMapping(p part, field string, quote bool) (mapping, comment str
 		body = append(body, p.write())
 		comment += " A string becomes kafka_key as is, other values their JSON; null removes the key."
 	}
+	if p.shape == shapeText || p.shape == shapeBytes {
+		// With a String or bytes schema, Kafka Connect looks the field up
+		// in the schema before it looks at the value: a null part fails
+		// too.
+		body = append([]string{fmt.Sprintf("let %s = if %s == null { throw(%s) } else { %s }", p.name, p.ref(),
+			bloblangString("ExtractField"+p.variant+": Cannot look up fields on non-struct type"), p.ref())}, body...)
+		return onPart(p, false, body...), comment
+	}
 	return onPart(p, true, body...), comment
 }
 

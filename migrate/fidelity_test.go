@@ -60,6 +60,11 @@ func TestMapSMTsFailOnAString(t *testing.T) {
 	out = one(t, conf, record{payload: `{"a":"x"}`, meta: kafkaMeta()})
 	assert.Contains(t, out.err, "ExtractField$Value: Only Struct objects supported for [field extraction], found: java.lang.String")
 
+	// Kafka Connect looks the field up in the String schema first: a
+	// tombstone fails too.
+	out = one(t, conf, tombstone())
+	assert.Contains(t, out.err, "ExtractField$Value: Cannot look up fields on non-struct type")
+
 	conf = sink("value.converter=ByteArrayConverter", "transforms=r", "transforms.r.type=ReplaceField$Value", "transforms.r.exclude=a")
 	out = one(t, conf, record{payload: `{"a":"x"}`, meta: kafkaMeta()})
 	assert.Contains(t, out.err, "ReplaceField$Value: Only Struct objects supported for [field replacement], found: [B")
