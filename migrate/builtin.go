@@ -206,6 +206,9 @@ func maskField(t *translator, prefix string, p part) (string, string, error) {
 		return "", "", errConfig{t.c.invalidf(prefix+"replacement", "must be a non-empty string: Kafka Connect refuses an empty replacement (leave it out to mask with the empty value of each type)")}
 	}
 	smt := "MaskField" + p.variant
+	if _, _, _, err := javaBigDecimal(replacement); hasReplacement && err != nil {
+		return "", "", errUntranslatable{propertyError{prefix + "replacement", fmt.Errorf("%q as a number: %w", replacement, err)}}
+	}
 	mask, note := maskByType(smt, "kv.value", replacement, hasReplacement)
 	body := []string{p.requireObject(smt)}
 	if !p.hasSchema() {
@@ -233,12 +236,12 @@ func maskField(t *translator, prefix string, p part) (string, string, error) {
 func maskByType(smt, v, replacement string, hasReplacement bool) (mask, note string) {
 	isLong := v + `.string().re_match("^-?[0-9]+$")`
 	if !hasReplacement {
-		return fmt.Sprintf(`match %s.type() { "null" => null, "string" => "", "number" => if %s { 0 } else { 0.0 }, "bool" => false, "array" => [], "object" => {}, _ => throw(%s + %s.type()) }`,
-				v, isLong, bloblangString(smt+": Cannot mask value of type: "), v),
+		return fmt.Sprintf(`match %s.type() { "null" => null, "string" => "", "number" => 0, "bool" => false, "array" => [], "object" => {}, _ => throw(%s + %s.type()) }`,
+				v, bloblangString(smt+": Cannot mask value of type: "), v),
 			`with the empty value of its type ("", 0, false, [], {}; null stays null)`
 	}
 	number := "throw(" + bloblangString(smt+": Unable to convert "+replacement+" (class java.lang.String) to a number") + ")"
-	if l, d, ok := javaBigDecimal(replacement); ok {
+	if l, d, ok, _ := javaBigDecimal(replacement); ok {
 		number = fmt.Sprintf("if %s { %d } else { %s }", isLong, l, strconv.FormatFloat(d, 'f', -1, 64))
 	}
 	cannot := bloblangString(smt + ": Cannot mask value of type class ")

@@ -265,3 +265,36 @@ func TestValueToKeyOnAStruct(t *testing.T) {
 	out = one(t, conf, record{payload: "x", meta: map[string]any{"kafka_topic": "t"}})
 	assert.Equal(t, `{"line":"x"}`, out.meta["kafka_key"])
 }
+
+// Each row checked with java.math.BigDecimal on JDK 17.
+func TestJavaBigDecimal(t *testing.T) {
+	for _, c := range []struct {
+		text   string
+		long   int64
+		double float64
+		ok     bool
+	}{
+		{"12.5", 12, 12.5, true},
+		{"-12.5", -12, -12.5, true},
+		{"1e3", 1000, 1000, true},
+		{"+7", 7, 7, true},
+		{".5", 0, 0.5, true},
+		{"5.", 5, 5, true},
+		{"1E-2", 0, 0.01, true},
+		{"99999999999999999999", 7766279631452241919, 1e20, true},
+		{"-99999999999999999999", -7766279631452241919, -1e20, true},
+		{"abc", 0, 0, false},
+		{" 1", 0, 0, false},
+		{"1_0", 0, 0, false},
+	} {
+		long, double, ok, err := javaBigDecimal(c.text)
+		require.NoError(t, err)
+		assert.Equal(t, c.ok, ok, c.text)
+		if ok {
+			assert.Equal(t, c.long, long, c.text)
+			assert.Equal(t, c.double, double, c.text)
+		}
+	}
+	_, _, _, err := javaBigDecimal("1e99999")
+	assert.Error(t, err, "not computed: reported")
+}

@@ -1,6 +1,7 @@
 package migrate
 
 import (
+	"errors"
 	"fmt"
 	"math/big"
 	"regexp"
@@ -196,23 +197,29 @@ func strftimeFor(c byte, n int) (string, bool) {
 
 // javaDecimal is the text java.math.BigDecimal(String) accepts (ASCII
 // digits).
-var javaDecimal = regexp.MustCompile(`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,4})?$`)
+var javaDecimal = regexp.MustCompile(`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
+
+// errHugeExponent is a BigDecimal whose exponent is not computed here.
+var errHugeExponent = errors.New("an exponent beyond 4 digits is not computed")
 
 // javaBigDecimal converts text as Kafka's Values.convertToLong and
 // convertToDouble do a String: new BigDecimal(text), then longValue (the
 // fraction dropped; the low 64 bits of a larger integer) or doubleValue.
-// ok is false for text BigDecimal refuses (and exponents beyond 4 digits,
-// not computed here).
-func javaBigDecimal(text string) (long int64, double float64, ok bool) {
-	if !javaDecimal.MatchString(text) {
-		return 0, 0, false
+// ok is false for text BigDecimal refuses.
+func javaBigDecimal(text string) (long int64, double float64, ok bool, err error) {
+	m := javaDecimal.FindStringSubmatch(text)
+	if m == nil {
+		return 0, 0, false, nil
+	}
+	if exp := strings.TrimLeft(m[3], "eE+-"); len(strings.TrimLeft(exp, "0")) > 4 {
+		return 0, 0, true, errHugeExponent
 	}
 	r, good := new(big.Rat).SetString(strings.TrimPrefix(text, "+"))
 	if !good {
-		return 0, 0, false
+		return 0, 0, false, nil
 	}
 	whole := new(big.Int).Quo(r.Num(), r.Denom())
 	low := new(big.Int).Mod(whole, new(big.Int).Lsh(big.NewInt(1), 64))
 	double, _ = r.Float64()
-	return int64(low.Uint64()), double, true
+	return int64(low.Uint64()), double, true, nil
 }
