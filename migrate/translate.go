@@ -270,6 +270,10 @@ func (t *translator) transform(alias, prefix, class string) (step, error) {
 			} else {
 				t.omit(prop, "%v", untranslatable.err)
 			}
+			// The omission covers the transform's other properties.
+			for _, k := range t.c.withPrefix(prefix) {
+				t.c.get(k)
+			}
 			return todo(untranslatable.Error()), nil
 		case err != nil:
 			return step{}, t.c.invalidf(prefix+"type", "%s: %v", class, err)
