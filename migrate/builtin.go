@@ -257,7 +257,7 @@ func extractField(t *translator, prefix string, p part) (string, string, error) 
 	}
 	t.fieldSyntax(prefix, field)
 	t.c.get(prefix + "replace.null.with.default")
-	mapping, comment := extractFieldMapping(p, field, !p.hasSchema())
+	mapping, comment := extractFieldMapping(p, field, !p.hasSchema() || t.keepsJSON(p, field))
 	return mapping, comment, nil
 }
 

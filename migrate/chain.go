@@ -1,6 +1,10 @@
 package migrate
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/benthos-wasm/benthos-wasm/codec"
+)
 
 // Between two mappings a record part is its bytes: a string the pipeline
 // writes is its text, which the next mapping would read back as JSON when
@@ -29,7 +33,19 @@ func (t *translator) quoteCandidate(class, prefix string) (p part, field string,
 	}
 	_, p, _ = builtinFor(class)
 	p = t.partNow(p)
-	return p, t.c.str(prefix+"field", ""), !p.hasSchema()
+	field = t.c.str(prefix+"field", "")
+	return p, field, !p.hasSchema() && !t.keepsJSON(p, field)
+}
+
+// keepsJSON reports whether ExtractField's result stays JSON to the end:
+// a FileStreamSource value that JsonConverter writes as JSON, unless it is
+// the String the lines were (the last step quotes it: serialize.go).
+func (t *translator) keepsJSON(p part, field string) bool {
+	if t.sink || t.class != fileSourceClass || p.name != "value" || t.conv["value"] == nil || t.conv["value"].name != codec.JSONName {
+		return false
+	}
+	h, hoisted := t.hoisted[p.name]
+	return !(hoisted && p.shape == shapeStruct && h.field == field && h.from != shapeJSON)
 }
 
 // trackQuotes notes what the step just added to steps does to the parts

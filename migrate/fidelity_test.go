@@ -298,3 +298,16 @@ func TestJavaBigDecimal(t *testing.T) {
 	_, _, _, err := javaBigDecimal("1e99999")
 	assert.Error(t, err, "not computed: reported")
 }
+
+// A FileStream line hoisted, a field inserted and extracted: JsonConverter
+// writes the String field as a JSON string, and the line, extracted back,
+// as one too.
+func TestFileStreamSourceExtractedFieldUnderJsonConverter(t *testing.T) {
+	base := "name=s\nconnector.class=FileStreamSource\ntopic=t\nvalue.converter=JsonConverter\nvalue.converter.schemas.enable=false\n" +
+		"transforms=h,i,e\ntransforms.h.type=HoistField$Value\ntransforms.h.field=line\n" +
+		"transforms.i.type=InsertField$Value\ntransforms.i.static.field=host\ntransforms.i.static.value=web-1\n" +
+		"transforms.e.type=ExtractField$Value\n"
+	line := record{payload: `{"a":1}`, meta: map[string]any{"kafka_topic": "t"}}
+	assert.Equal(t, `"web-1"`, one(t, base+"transforms.e.field=host\n", line).payload)
+	assert.Equal(t, `"{\"a\":1}"`, one(t, base+"transforms.e.field=line\n", line).payload)
+}
