@@ -112,6 +112,25 @@ func (t *translator) predicateCondition(transform, alias string) (cond, desc str
 	return "", "", false, nil
 }
 
+// checkDeclaredPredicates refuses a TopicNameMatches pattern Java refuses
+// in any declared predicate: Kafka Connect validates every one (its
+// ConnectorConfig enriches the config with each predicate's definition),
+// used or not.
+func (t *translator) checkDeclaredPredicates() error {
+	for _, alias := range t.c.list("predicates") {
+		prefix := "predicates." + alias + "."
+		if !strings.HasSuffix(normalizeClass(t.c.str(prefix+"type", "")), "TopicNameMatches") {
+			continue
+		}
+		if pattern := t.c.str(prefix+"pattern", ""); pattern != "" {
+			if _, err := t.javaPattern(prefix+"pattern", pattern); err != nil && errors.As(err, new(errConfig)) {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 func contains(list []string, s string) bool {
 	for _, item := range list {
 		if item == s {

@@ -166,19 +166,8 @@ func (t *translator) transforms() ([]step, error) {
 	if s := t.serializeSource(); s != nil {
 		steps = append(steps, *s)
 	}
-	// Kafka Connect configures every declared predicate, so a pattern Java
-	// refuses makes the configuration invalid even where no transform
-	// uses it.
-	for _, alias := range t.c.list("predicates") {
-		prefix := "predicates." + alias + "."
-		if strings.HasSuffix(normalizeClass(t.c.str(prefix+"type", "")), "TopicNameMatches") {
-			if pattern := t.c.str(prefix+"pattern", ""); pattern != "" {
-				var rejects errJavaRejects
-				if _, err := translateJavaRegex(pattern); errors.As(err, &rejects) {
-					return nil, t.c.invalidf(prefix+"pattern", "%q is not a valid Java regular expression (%v): Kafka Connect refuses it", pattern, rejects)
-				}
-			}
-		}
+	if err := t.checkDeclaredPredicates(); err != nil {
+		return nil, err
 	}
 	// Predicates no transform uses are harmless, as in Kafka Connect.
 	for _, k := range t.c.withPrefix("predicates.") {
