@@ -51,7 +51,12 @@ var (
 func (t *translator) initialShape(p part) part {
 	p.shape, p.lenient = shapeJSON, false
 	if !t.sink {
-		if t.class == fileSourceClass && p.name == "value" {
+		switch {
+		case t.class != fileSourceClass:
+			// What the source gives is up to the input replacing the
+			// placeholder.
+			p.lenient = true
+		case p.name == "value":
 			p.shape = shapeText // FileStreamSourceTask's lines: Schema.STRING_SCHEMA
 		}
 		return p
