@@ -43,6 +43,12 @@ func pipelineProcessors(t *testing.T, properties string) []string {
 	for _, p := range doc.Pipeline.Processors {
 		b, err := yaml.Marshal(&p)
 		require.NoError(t, err)
+		if strings.Contains(string(b), "- crash: ") {
+			// A source's stop on the first failed record (stopOnError)
+			// would end the test process; these tests look at each
+			// record's error instead, and the binary's tests at the stop.
+			continue
+		}
 		procs = append(procs, string(b))
 	}
 	require.NotEmpty(t, procs, string(res.YAML))
@@ -136,7 +142,7 @@ func TestInsertFieldAddsRecordCoordinates(t *testing.T) {
 	assert.Equal(t, "", out.payload)
 	assert.Empty(t, out.err)
 	out = one(t, conf, record{payload: `[1]`, meta: kafkaMeta()})
-	assert.Contains(t, out.err, "InsertField$Value: the value must be a JSON object, found array")
+	assert.Contains(t, out.err, "InsertField$Value: Only Map objects supported in absence of schema for [field insertion], found: java.util.ArrayList")
 }
 
 func TestInsertFieldKeyWorksOnTheJSONKey(t *testing.T) {
@@ -175,7 +181,7 @@ func TestMaskFieldMasksWithTheEmptyValueOfEachType(t *testing.T) {
 	assert.JSONEq(t, `{"s":"99","i":99}`, out.payload)
 	conf = sink("transforms=m", "transforms.m.type=MaskField$Value", "transforms.m.fields=b", "transforms.m.replacement=x")
 	out = one(t, conf, record{payload: `{"b":true}`, meta: kafkaMeta()})
-	assert.Contains(t, out.err, "cannot mask with a replacement a bool")
+	assert.Contains(t, out.err, "MaskField$Value: Cannot mask value of type class java.lang.Boolean with custom replacement.")
 }
 
 func TestValueToKeyThenExtractFieldKey(t *testing.T) {

@@ -2,88 +2,13 @@ package migrate
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
 // transformsPackage is the package of Kafka's built-in SMTs; Kafka Connect
 // also accepts their names without it (plugin aliases).
 const transformsPackage = "org.apache.kafka.connect.transforms."
-
-// part is the record part a $Key or $Value SMT works on, as a Bloblang
-// variable ($key or $value) read from, and written back to, the message.
-type part struct {
-	name    string // "key" or "value": the variable
-	variant string // "$Key" or "$Value"
-}
-
-var (
-	keyPart   = part{name: "key", variant: "$Key"}
-	valuePart = part{name: "value", variant: "$Value"}
-)
-
-// ref is the Bloblang variable holding the part.
-func (p part) ref() string { return "$" + p.name }
-
-// field reads a top-level field of the part by name; the quotes keep a name
-// with dots a single field (Kafka's field syntax V1).
-func (p part) field(name string) string { return p.ref() + "." + bloblangString(name) }
-
-// notNull is true when the part is not null: not a tombstone's value, not
-// an absent key.
-func (p part) notNull() string {
-	if p.name == "key" {
-		return "@kafka_key != null"
-	}
-	return "!(" + tombstoneCondition + ")"
-}
-
-// read is the statement that loads the part: the value is the payload as
-// JSON; the key is kafka_key's text parsed as JSON. A null part reads null,
-// unless the caller already skipped it.
-func (p part) read(nullSkipped bool) string {
-	switch {
-	case p.name == "key" && nullSkipped:
-		return "let key = @kafka_key.parse_json()"
-	case p.name == "key":
-		return `let key = if @kafka_key == null { null } else { @kafka_key.parse_json() }`
-	case nullSkipped:
-		return "let value = this"
-	}
-	return "let value = if " + tombstoneCondition + " { null } else { this }"
-}
-
-// requireObject fails the record unless the part is a JSON object, as Kafka
-// Connect's schemaless SMTs require a Map.
-func (p part) requireObject(smt string) string {
-	return fmt.Sprintf(`let %s = if %s.type() == "object" { %s } else { throw(%s + %s.type()) }`,
-		p.name, p.ref(), p.ref(), bloblangString(smt+": the "+p.name+" must be a JSON object, found "), p.ref())
-}
-
-// write stores the part back: the payload, or kafka_key as text (a string
-// key as is, anything else as JSON; a null key removes kafka_key).
-func (p part) write() string {
-	if p.name == "key" {
-		return "meta kafka_key = " + encodeKey("$key")
-	}
-	return "root = $value"
-}
-
-// encodeKey is the text kafka_key gets for a key value.
-func encodeKey(v string) string {
-	return fmt.Sprintf(`if %s == null { deleted() } else if %s.type() == "string" { %s } else { %s.format_json(no_indent: true, escape_html: false).string() }`, v, v, v, v)
-}
-
-// onPart builds a mapping that reads the part, runs body on it and writes it
-// back. When skipNull is true a null part is left as it is, as Kafka
-// Connect's field SMTs leave tombstones and null keys.
-func onPart(p part, skipNull bool, body ...string) string {
-	lines := []string{p.read(skipNull)}
-	lines = append(lines, body...)
-	if skipNull {
-		return "if " + p.notNull() + " {\n" + indent(lines) + "}"
-	}
-	return strings.Join(lines, "\n")
-}
 
 func indent(lines []string) string {
 	var b strings.Builder
@@ -297,22 +222,53 @@ func maskField(t *translator, prefix string, p part) (string, string, error) {
 	t.fieldSyntax(prefix, "MaskField")
 	t.c.get(prefix + "replace.null.with.default")
 	replacement, hasReplacement := t.c.get(prefix + "replacement")
-	var mask, note string
-	if hasReplacement && replacement != "" {
-		mask = fmt.Sprintf(`match kv.value.type() { "string" => %s, "number" => %s.number(), "null" => null, _ => throw(%s + kv.value.type()) }`,
-			bloblangString(replacement), bloblangString(replacement), bloblangString("MaskField"+p.variant+": cannot mask with a replacement a "))
-		note = fmt.Sprintf("with %q (a number field gets it as a number; null stays null)", replacement)
-	} else {
-		// The "valid null value" of each JSON type, as Kafka Connect's
-		// schemaless masking gives for the Java types JSON decodes to.
-		mask = `match kv.value.type() { "string" => "", "number" => 0, "bool" => false, "array" => [], "object" => {}, _ => null }`
-		note = `with the empty value of its type ("", 0, false, [], {}; null stays null)`
+	if hasReplacement && replacement == "" {
+		// MaskField's NonEmptyString validator.
+		return "", "", errConfig{t.c.invalidf(prefix+"replacement", "must be a non-empty string: Kafka Connect refuses an empty replacement (leave it out to mask with the empty value of each type)")}
 	}
-	mapping := onPart(p, true,
-		p.requireObject("MaskField"+p.variant),
+	smt := "MaskField" + p.variant
+	if _, _, _, err := javaBigDecimal(replacement); hasReplacement && err != nil {
+		return "", "", errUntranslatable{propertyError{prefix + "replacement", fmt.Errorf("%q as a number: %w", replacement, err)}}
+	}
+	mask, note := maskByType(smt, "kv.value", replacement, hasReplacement)
+	body := []string{p.requireObject(smt)}
+	if !p.hasSchema() {
+		// Schemaless, Kafka Connect puts every masked field, so one the
+		// value lacks is added as null.
+		nulls := make([]string, len(fields))
+		for i, f := range fields {
+			nulls[i] = bloblangString(f) + ": null"
+		}
+		body = append(body, fmt.Sprintf("let %s = {%s}.assign(%s)", p.name, strings.Join(nulls, ", "), p.ref()))
+	}
+	body = append(body,
 		fmt.Sprintf("let %s = %s.map_each(kv -> if %s.contains(kv.key) { %s } else { kv.value })", p.name, p.ref(), stringList(fields), mask),
 		p.write())
-	return mapping, fmt.Sprintf("Masks %s in the %s %s.", strings.Join(fields, ", "), p.name, note), nil
+	// Kafka Connect requires the part to be a Map (or Struct): a tombstone
+	// or a null key fails.
+	return onPart(p, false, body...), fmt.Sprintf("Masks %s in the %s %s; a null %s fails, as in Kafka Connect.", strings.Join(fields, ", "), p.name, note, p.name), nil
+}
+
+// maskByType is MaskField's masking of the value v, by the Java class
+// JsonConverter (without schemas) decodes it into. Without a replacement
+// a value becomes its type's empty value; with one, a String becomes it, a
+// Long or Double it converted as Values.convertToLong/convertToDouble do
+// (through BigDecimal: "12.5" makes 12 and 12.5), and anything else fails.
+func maskByType(smt, v, replacement string, hasReplacement bool) (mask, note string) {
+	isLong := v + `.string().re_match("^-?[0-9]+$")`
+	if !hasReplacement {
+		return fmt.Sprintf(`match %s.type() { "null" => null, "string" => "", "number" => 0, "bool" => false, "array" => [], "object" => {}, _ => throw(%s + %s.type()) }`,
+				v, bloblangString(smt+": Cannot mask value of type: "), v),
+			`with the empty value of its type ("", 0, false, [], {}; null stays null)`
+	}
+	number := "throw(" + bloblangString(smt+": Unable to convert "+replacement+" (class java.lang.String) to a number") + ")"
+	if l, d, ok, _ := javaBigDecimal(replacement); ok {
+		number = fmt.Sprintf("if %s { %d } else { %s }", isLong, l, strconv.FormatFloat(d, 'f', -1, 64))
+	}
+	cannot := bloblangString(smt + ": Cannot mask value of type class ")
+	mask = fmt.Sprintf(`match %s.type() { "null" => null, "string" => %s, "number" => %s, _ => throw(%s + %s + " with custom replacement.") }`,
+		v, bloblangString(replacement), number, cannot, javaClassOfJSON(v))
+	return mask, fmt.Sprintf("with %q (an integer field gets it as Kafka's Long, other numbers as a Double; null stays null; other types fail)", replacement)
 }
 
 func extractField(t *translator, prefix string, p part) (string, string, error) {
@@ -325,22 +281,51 @@ func extractField(t *translator, prefix string, p part) (string, string, error) 
 		return "", "", err
 	}
 	t.c.get(prefix + "replace.null.with.default")
-	body := []string{
-		p.requireObject("ExtractField" + p.variant),
-		fmt.Sprintf("let %s = %s", p.name, nestedField(p.ref(), steps, "ExtractField"+p.variant)),
+	mapping, comment := extractFieldMapping(p, field, steps, !p.hasSchema() || t.keepsJSON(p, field))
+	return mapping, comment, nil
+}
+
+// extractFieldMapping is ExtractField's mapping of field, whose path is
+// steps (one step but with field.syntax.version=V2). With quote, a string field
+// is written as JSON ("..."), so that the transforms after it see a string
+// however much its text looks like JSON (chain.go decides).
+func extractFieldMapping(p part, field string, steps []string, quote bool) (mapping, comment string) {
+	body := []string{p.requireObject("ExtractField" + p.variant)}
+	if p.hasSchema() {
+		// With a schema, Kafka Connect fails on a field the Struct lacks.
+		body = append(body, fmt.Sprintf("let %s = if %s.keys().contains(%s) { %s } else { throw(%s) }",
+			p.name, p.ref(), bloblangString(field), p.ref(), bloblangString("ExtractField"+p.variant+": Unknown field: "+field)))
 	}
-	comment := fmt.Sprintf("The %s becomes its field %s.", p.name, field)
-	if p.name == "value" {
+	body = append(body, fmt.Sprintf("let %s = %s", p.name, nestedField(p.ref(), steps, "ExtractField"+p.variant)))
+	comment = fmt.Sprintf("The %s becomes its field %s.", p.name, field)
+	switch {
+	case p.name == "value" && quote:
+		body = append(body,
+			`root = if $value == null { "" } else if $value.type() == "string" { $value.format_json(no_indent: true, escape_html: false) } else { $value }`,
+			`meta kafka_tombstone_message = if $value == null { true } else { deleted() }`)
+		comment += " A null one makes a tombstone; a string is kept as JSON for the transforms after this one, which see a string."
+	case p.name == "value":
 		// A null field makes the record a tombstone.
 		body = append(body,
 			`root = if $value == null { "" } else { $value }`,
 			`meta kafka_tombstone_message = if $value == null { true } else { deleted() }`)
 		comment += " A string field becomes the payload as is; a null one makes a tombstone."
-	} else {
+	case quote:
+		body = append(body, `meta kafka_key = if $key == null { deleted() } else { $key.format_json(no_indent: true, escape_html: false).string() }`)
+		comment += " kafka_key gets its JSON (a string is kept as JSON for the transforms after this one, which see a string); null removes the key."
+	default:
 		body = append(body, p.write())
 		comment += " A string becomes kafka_key as is, other values their JSON; null removes the key."
 	}
-	return onPart(p, true, body...), comment, nil
+	if p.shape == shapeText || p.shape == shapeBytes {
+		// With a String or bytes schema, Kafka Connect looks the field up
+		// in the schema before it looks at the value: a null part fails
+		// too.
+		body = append([]string{fmt.Sprintf("let %s = if %s == null { throw(%s) } else { %s }", p.name, p.ref(),
+			bloblangString("ExtractField"+p.variant+": Cannot look up fields on non-struct type"), p.ref())}, body...)
+		return onPart(p, false, body...), comment
+	}
+	return onPart(p, true, body...), comment
 }
 
 func hoistField(t *translator, prefix string, p part) (string, string, error) {
@@ -348,16 +333,47 @@ func hoistField(t *translator, prefix string, p part) (string, string, error) {
 	if err != nil {
 		return "", "", err
 	}
-	// Kafka Connect wraps any value, null included; text that is not JSON
-	// is wrapped as a string, as with StringConverter.
-	if p.name == "value" {
-		mapping := fmt.Sprintf("root = {%s: if %s { null } else { this.catch(content().string()) }}\nmeta kafka_tombstone_message = deleted()",
-			bloblangString(field), tombstoneCondition)
-		return mapping, fmt.Sprintf("Wraps the value in an object under %s (a tombstone becomes {%q: null}).", field, field), nil
+	// Kafka Connect wraps any value, null included, as it sees it: a String
+	// (StringConverter, FileStreamSource) stays a string however much it
+	// looks like JSON.
+	value := p.load()
+	what := "the " + p.name
+	switch {
+	case p.lenient:
+		// The worker's converter is not known here: JSON is read as JSON,
+		// other text as a string.
+		value += ".catch(" + partText(p) + ")"
+	case p.shape == shapeBytes:
+		value += `.encode("base64")`
+		t.omit(prefix+"type", "HoistField%s wraps the %s's bytes (ByteArrayConverter) in a Struct; here the field holds them as base64 text, as JsonConverter would write them", p.variant, p.name)
+	case p.shape == shapeText:
+		what = "the " + p.name + " (a string, as " + textSource(t, p) + " gives it)"
 	}
-	mapping := fmt.Sprintf("let key = if @kafka_key == null { null } else { @kafka_key.parse_json().catch(@kafka_key) }\nlet key = {%s: $key}\n%s",
-		bloblangString(field), keyPart.write())
-	return mapping, fmt.Sprintf("Wraps the key in an object under %s; kafka_key gets its JSON.", field), nil
+	comment := fmt.Sprintf("Wraps %s in an object under %s", what, field)
+	if p.name == "value" {
+		mapping := fmt.Sprintf("root = {%s: if %s { null } else { %s }}\nmeta kafka_tombstone_message = deleted()",
+			bloblangString(field), tombstoneCondition, value)
+		return mapping, fmt.Sprintf("%s (a tombstone becomes {%q: null}).", comment, field), nil
+	}
+	mapping := fmt.Sprintf("let key = if @kafka_key == null { null } else { %s }\nlet key = {%s: $key}\n%s",
+		value, bloblangString(field), p.write())
+	return mapping, comment + "; kafka_key gets its JSON.", nil
+}
+
+// partText is the part's bytes as text.
+func partText(p part) string {
+	if p.name == "key" {
+		return "@kafka_key"
+	}
+	return "content().string()"
+}
+
+// textSource names what makes the part a String.
+func textSource(t *translator, p part) string {
+	if !t.sink {
+		return simpleName(t.class)
+	}
+	return "StringConverter"
 }
 
 func valueToKey(t *translator, prefix string, _ part) (string, string, error) {
@@ -367,13 +383,23 @@ func valueToKey(t *translator, prefix string, _ part) (string, string, error) {
 	}
 	t.fieldSyntax(prefix, "ValueToKey")
 	t.c.get(prefix + "replace.null.with.default")
+	value := t.partNow(valuePart)
 	pairs := make([]string, len(fields))
 	for i, f := range fields {
-		pairs[i] = bloblangString(f) + ": " + valuePart.field(f)
+		pairs[i] = bloblangString(f) + ": " + value.field(f)
 	}
-	mapping := onPart(valuePart, false,
-		valuePart.requireObject("ValueToKey"),
-		"meta kafka_key = {"+strings.Join(pairs, ", ")+"}.format_json(no_indent: true, escape_html: false).string()")
+	// Kafka Connect requires the value to be a Map (or a Struct): a
+	// tombstone fails.
+	body := []string{value.requireObject("ValueToKey")}
+	if value.hasSchema() {
+		// With a schema, Kafka Connect fails on a field the Struct lacks.
+		for _, f := range fields {
+			body = append(body, fmt.Sprintf("let value = if $value.keys().contains(%s) { $value } else { throw(%s) }",
+				bloblangString(f), bloblangString("ValueToKey: Field does not exist: "+f)))
+		}
+	}
+	mapping := onPart(value, false, append(body,
+		"meta kafka_key = {"+strings.Join(pairs, ", ")+"}.format_json(no_indent: true, escape_html: false).string()")...)
 	return mapping, fmt.Sprintf("The key becomes the JSON object of the value's fields %s (a missing field is null).", strings.Join(fields, ", ")), nil
 }
 
@@ -386,14 +412,21 @@ func regexRouter(t *translator, prefix string, _ part) (string, string, error) {
 	if !t.c.has(prefix + "replacement") {
 		return "", "", fmt.Errorf("replacement is required")
 	}
-	if err := checkRegex(regex); err != nil {
-		return "", "", errUntranslatable{err}
-	}
-	template, err := javaReplacement(replacement)
+	re, err := t.javaPattern(prefix+"regex", regex)
 	if err != nil {
 		return "", "", err
 	}
-	mapping := fmt.Sprintf("meta kafka_topic = @kafka_topic.re_replace_all(%s, %s)", bloblangString(wholeMatch(regex)), bloblangString(template))
+	whole := bloblangString(wholeMatch(re.re2))
+	template, fails := javaReplacement(replacement, re)
+	if fails != "" {
+		// Kafka Connect applies the replacement only to a topic the regex
+		// matches, and there Java throws: those records fail, the others
+		// pass.
+		t.omit(prefix+"replacement", "%q cannot be applied with regex %q: Kafka Connect fails every record whose topic matches (%s); the mapping fails those records the same way", replacement, regex, fails)
+		mapping := fmt.Sprintf("meta kafka_topic = if @kafka_topic.re_match(%s) { throw(%s) } else { @kafka_topic }", whole, bloblangString("RegexRouter: "+fails))
+		return mapping, fmt.Sprintf("A topic that matches %q as a whole fails the record, as in Kafka Connect (%s); other topics stay.", regex, fails), nil
+	}
+	mapping := fmt.Sprintf("meta kafka_topic = @kafka_topic.re_replace_all(%s, %s)", whole, bloblangString(template))
 	return mapping, fmt.Sprintf("A topic that matches %q as a whole becomes %q; other topics stay.", regex, replacement), nil
 }
 
@@ -479,7 +512,7 @@ func headerFrom(t *translator, prefix string, p part) (string, string, error) {
 		return "", "", fmt.Errorf("operation must be copy or move, not %q", operation)
 	}
 	t.c.get(prefix + "replace.null.with.default")
-	body := []string{p.requireObject("HeaderFrom" + p.variant)}
+	body := []string{p.requireObjectFor("HeaderFrom"+p.variant, "header "+operation)}
 	var notes []string
 	for i, f := range fields {
 		body = append(body, fmt.Sprintf("meta %s = %s", bloblangString(headers[i]), p.field(f)))
@@ -502,3 +535,9 @@ type errUntranslatable struct{ err error }
 
 func (e errUntranslatable) Error() string { return e.err.Error() }
 func (e errUntranslatable) Unwrap() error { return e.err }
+
+// errConfig is an invalid configuration an SMT's translator already
+// located (property and line): it is passed on as it is.
+type errConfig struct{ error }
+
+func (e errConfig) Unwrap() error { return e.error }

@@ -330,8 +330,6 @@ func (t *translator) sourceConverters() {
 				what = `wraps each record in a {"schema": ..., "payload": ...} envelope with a schema it derives from the record`
 			}
 			t.omit(c.prop, "%s is not translated: the %s goes to Kafka as the pipeline holds it, where Kafka Connect's %s %s (its settings are not used)", simpleName(c.class), p, simpleName(c.class), what)
-		case c.name == codec.JSONName && p == "value" && t.class == fileSourceClass:
-			t.omit(c.prop, "JsonConverter writes each line as a JSON string (quoted and escaped); here the line goes to Kafka as it is")
 		}
 	}
 }

@@ -1,62 +1,88 @@
 package migrate
 
 import (
+	"errors"
 	"fmt"
+	"math/big"
+	"regexp"
 	"strings"
 )
 
-// javaReplacement turns a java.util.regex replacement string ($1, ${name},
-// \$ for a literal dollar) into Go's regexp.Expand template, which
-// Bloblang's re_replace_all uses.
-func javaReplacement(repl string) (string, error) {
+// javaReplacement turns a replacement string into the template of Go's
+// regexp.Expand (Bloblang's re_replace_all), reading it as Java's
+// Matcher.appendReplacement does for re: '\' quotes the next character;
+// '$' and digits is a group, the first digit always, each further digit
+// only while the number stays within re's groups ($10 with one group is
+// group 1 then "0"); ${name} is a named group. fails is the message of the
+// exception Java throws, on every topic the regex matches, for a reference
+// it cannot resolve ("" when there is none).
+func javaReplacement(repl string, re *javaRegex) (template, fails string) {
 	var b strings.Builder
-	for i := 0; i < len(repl); i++ {
-		c := repl[i]
-		switch {
-		case c == '\\':
-			if i+1 == len(repl) {
-				return "", fmt.Errorf("replacement %q ends with a lone backslash", repl)
-			}
+	r := []rune(repl)
+	for i := 0; i < len(r); i++ {
+		switch c := r[i]; c {
+		case '\\':
 			i++
-			if repl[i] == '$' {
+			if i == len(r) {
+				return "", "java.lang.IllegalArgumentException: character to be escaped is missing"
+			}
+			if r[i] == '$' {
 				b.WriteString("$$")
 			} else {
-				b.WriteByte(repl[i])
+				b.WriteRune(r[i])
 			}
-		case c == '$':
-			if i+1 < len(repl) && repl[i+1] == '{' {
-				end := strings.IndexByte(repl[i:], '}')
-				if end < 0 {
-					return "", fmt.Errorf("replacement %q has an unterminated ${", repl)
+		case '$':
+			i++
+			if i == len(r) {
+				return "", "java.lang.IllegalArgumentException: Illegal group reference: group index is missing"
+			}
+			if r[i] == '{' {
+				j := i + 1
+				for j < len(r) && (isASCIILetter(r[j]) || r[j] >= '0' && r[j] <= '9') {
+					j++
 				}
-				b.WriteString("${" + repl[i+2:i+end] + "}")
-				i += end
+				name := string(r[i+1 : j])
+				switch {
+				case name == "":
+					return "", "java.lang.IllegalArgumentException: named capturing group has 0 length name"
+				case j == len(r) || r[j] != '}':
+					return "", "java.lang.IllegalArgumentException: named capturing group is missing trailing '}'"
+				case name[0] >= '0' && name[0] <= '9':
+					return "", "java.lang.IllegalArgumentException: capturing group name {" + name + "} starts with digit character"
+				case !re.names[name]:
+					return "", "java.lang.IllegalArgumentException: No group with name {" + name + "}"
+				}
+				b.WriteString("${" + name + "}")
+				i = j
 				continue
 			}
-			j := i + 1
-			for j < len(repl) && repl[j] >= '0' && repl[j] <= '9' {
-				j++
+			if r[i] < '0' || r[i] > '9' {
+				return "", "java.lang.IllegalArgumentException: Illegal group reference"
 			}
-			if j == i+1 {
-				return "", fmt.Errorf("replacement %q: '$' must be followed by a group number or {name}, or be escaped as \\$", repl)
+			group := int(r[i] - '0')
+			for i+1 < len(r) && r[i+1] >= '0' && r[i+1] <= '9' {
+				more := group*10 + int(r[i+1]-'0')
+				if more > re.groups {
+					break
+				}
+				group = more
+				i++
 			}
-			group := repl[i+1 : j]
-			// Go reads $1x as the group named "1x"; braces keep it group 1.
-			if j < len(repl) && isWordByte(repl[j]) {
-				b.WriteString("${" + group + "}")
+			if group > re.groups {
+				return "", fmt.Sprintf("java.lang.IndexOutOfBoundsException: No group %d", group)
+			}
+			// Braces when a word character follows: Go would read $1x as a
+			// group named "1x".
+			if i+1 < len(r) && (r[i+1] == '_' || isASCIILetter(r[i+1]) || r[i+1] >= '0' && r[i+1] <= '9') {
+				fmt.Fprintf(&b, "${%d}", group)
 			} else {
-				b.WriteString("$" + group)
+				fmt.Fprintf(&b, "$%d", group)
 			}
-			i = j - 1
 		default:
-			b.WriteByte(c)
+			b.WriteRune(c)
 		}
 	}
-	return b.String(), nil
-}
-
-func isWordByte(c byte) bool {
-	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+	return b.String(), ""
 }
 
 // simpleDateFormat turns a java.text.SimpleDateFormat pattern into a
@@ -174,4 +200,33 @@ func strftimeFor(c byte, n int) (string, bool) {
 		return "%z", true
 	}
 	return "", false
+}
+
+// javaDecimal is the text java.math.BigDecimal(String) accepts (ASCII
+// digits).
+var javaDecimal = regexp.MustCompile(`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
+
+// errHugeExponent is a BigDecimal whose exponent is not computed here.
+var errHugeExponent = errors.New("an exponent beyond 4 digits is not computed")
+
+// javaBigDecimal converts text as Kafka's Values.convertToLong and
+// convertToDouble do a String: new BigDecimal(text), then longValue (the
+// fraction dropped; the low 64 bits of a larger integer) or doubleValue.
+// ok is false for text BigDecimal refuses.
+func javaBigDecimal(text string) (long int64, double float64, ok bool, err error) {
+	m := javaDecimal.FindStringSubmatch(text)
+	if m == nil {
+		return 0, 0, false, nil
+	}
+	if exp := strings.TrimLeft(m[3], "eE+-"); len(strings.TrimLeft(exp, "0")) > 4 {
+		return 0, 0, true, errHugeExponent
+	}
+	r, good := new(big.Rat).SetString(strings.TrimPrefix(text, "+"))
+	if !good {
+		return 0, 0, false, nil
+	}
+	whole := new(big.Int).Quo(r.Num(), r.Denom())
+	low := new(big.Int).Mod(whole, new(big.Int).Lsh(big.NewInt(1), 64))
+	double, _ = r.Float64()
+	return int64(low.Uint64()), double, true, nil
 }

@@ -1,8 +1,8 @@
 package migrate
 
 import (
+	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -17,7 +17,7 @@ const (
 )
 
 // topicMatchesCondition is TopicNameMatches: Java's Pattern.matches, a
-// whole-string match, so the pattern is anchored.
+// whole-string match, so the pattern (in its RE2 form) is anchored.
 func topicMatchesCondition(pattern string) string {
 	return `@kafka_topic.or("").re_match(` + bloblangString(wholeMatch(pattern)) + `)`
 }
@@ -39,13 +39,34 @@ func wholeMatch(pattern string) string { return "^(?:" + pattern + ")$" }
 // rules, which Bloblang's parser follows).
 func bloblangString(s string) string { return strconv.Quote(s) }
 
-// checkRegex reports Java regular expression syntax Go's RE2 does not have
-// (look-around, back-references, possessive quantifiers...).
+// checkRegex reports a Java regular expression that cannot be used as it
+// is written where Go's RE2 reads it: one Java refuses, one RE2 cannot
+// express, and one whose RE2 form must be rewritten (translateJavaRegex
+// gives it).
 func checkRegex(pattern string) error {
-	if _, err := regexp.Compile(wholeMatch(pattern)); err != nil {
+	re, err := translateJavaRegex(pattern)
+	switch {
+	case err != nil:
 		return fmt.Errorf("the Java regular expression %q has no RE2 (Bloblang) equivalent: %w", pattern, err)
+	case re.re2 != pattern:
+		return fmt.Errorf("the Java regular expression %q means %q in RE2 (Bloblang) syntax", pattern, re.re2)
 	}
 	return nil
+}
+
+// javaPattern translates the Java regular expression of property key: one
+// Java refuses makes the configuration invalid, as in Kafka Connect; one
+// RE2 cannot express is an errUntranslatable.
+func (t *translator) javaPattern(key, pattern string) (*javaRegex, error) {
+	re, err := translateJavaRegex(pattern)
+	var rejects errJavaRejects
+	switch {
+	case errors.As(err, &rejects):
+		return nil, errConfig{t.c.invalidf(key, "%q is not a valid Java regular expression (%v): Kafka Connect refuses it", pattern, rejects)}
+	case err != nil:
+		return nil, errUntranslatable{propertyError{key, fmt.Errorf("the Java regular expression %q has no RE2 (Bloblang) equivalent: %w", pattern, err)}}
+	}
+	return re, nil
 }
 
 // predicateCondition returns the Bloblang condition of the predicate a
@@ -68,11 +89,16 @@ func (t *translator) predicateCondition(transform, alias string) (cond, desc str
 		if !set || pattern == "" {
 			return "", "", false, t.c.invalidf(prefix+"type", "TopicNameMatches needs %spattern", prefix)
 		}
-		if err := checkRegex(pattern); err != nil {
-			t.omit(prefix+"pattern", "%v; transform %s is left out", err, transform)
+		re, err := t.javaPattern(prefix+"pattern", pattern)
+		var untranslatable errUntranslatable
+		switch {
+		case errors.As(err, &untranslatable):
+			t.omit(prefix+"pattern", "%v; transform %s is left out", untranslatable, transform)
 			return "", "", false, nil
+		case err != nil:
+			return "", "", false, err
 		}
-		return topicMatchesCondition(pattern), fmt.Sprintf(`the topic matches "%s"`, pattern), true, nil
+		return topicMatchesCondition(re.re2), fmt.Sprintf(`the topic matches "%s"`, pattern), true, nil
 	case "HasHeaderKey":
 		name, set := t.c.get(prefix + "name")
 		if !set || name == "" {
@@ -84,6 +110,25 @@ func (t *translator) predicateCondition(transform, alias string) (cond, desc str
 	}
 	t.omit(prefix+"type", "predicate class %s is not translated; transform %s is left out", class, transform)
 	return "", "", false, nil
+}
+
+// checkDeclaredPredicates refuses a TopicNameMatches pattern Java refuses
+// in any declared predicate: Kafka Connect validates every one (its
+// ConnectorConfig enriches the config with each predicate's definition),
+// used or not.
+func (t *translator) checkDeclaredPredicates() error {
+	for _, alias := range t.c.list("predicates") {
+		prefix := "predicates." + alias + "."
+		if !strings.HasSuffix(normalizeClass(t.c.str(prefix+"type", "")), "TopicNameMatches") {
+			continue
+		}
+		if pattern := t.c.str(prefix+"pattern", ""); pattern != "" {
+			if _, err := t.javaPattern(prefix+"pattern", pattern); err != nil && errors.As(err, new(errConfig)) {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func contains(list []string, s string) bool {
@@ -101,3 +146,13 @@ func normalizeClass(v string) string {
 	v = strings.TrimSpace(v)
 	return strings.TrimSpace(strings.TrimPrefix(v, "class "))
 }
+
+// propertyError is an error about one property: an omission made of it
+// names that property.
+type propertyError struct {
+	key string
+	err error
+}
+
+func (e propertyError) Error() string { return e.err.Error() }
+func (e propertyError) Unwrap() error { return e.err }

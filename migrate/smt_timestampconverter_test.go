@@ -23,7 +23,7 @@ func TestTimestampConverterFieldsAndPrecisions(t *testing.T) {
 	assert.Contains(t, outs[3][0].err, "TimestampConverter$Value: a timestamp must be a Long (Unix time) or a string, not a floating-point number")
 	assert.JSONEq(t, `{"ts":"2023-11-14T22:13:20.123Z"}`, outs[4][0].payload)
 	assert.Contains(t, outs[5][0].err, "could not parse timestamp: value (yesterday) does not match pattern (yyyy-MM-dd'T'HH:mm:ss.SSSXXX)")
-	assert.Contains(t, outs[6][0].err, "TimestampConverter$Value: the value must be a JSON object, found array")
+	assert.Contains(t, outs[6][0].err, "TimestampConverter$Value: Only Map objects supported in absence of schema for [converting timestamp formats], found: java.util.ArrayList")
 
 	conf = sink("transforms=c", "transforms.c.type=TimestampConverter$Key", "transforms.c.target.type=unix", "transforms.c.unix.precision=microseconds")
 	out := one(t, conf, record{payload: `v`, meta: kafkaMeta("kafka_key", "1700000000123456")})

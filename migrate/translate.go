@@ -39,6 +39,11 @@ type translator struct {
 	conv     map[string]*partConverter // the connector's converters: key, value
 	registry *registryConf             // the schema_registry of every wasm_smt, nil for none
 	reads    map[string]bool           // the record parts the transforms chain reads: key, value
+	// shapes is how the chain holds each part after the transforms
+	// translated so far (parts.go); a part not in it has its initial shape.
+	shapes  map[string]part
+	hoisted map[string]hoist         // the Struct a HoistField made of a String or bytes, by part
+	quoted  map[string]*pendingQuote // the parts a schemaless ExtractField left, by part (chain.go)
 }
 
 // omit records something not translated.
@@ -68,7 +73,7 @@ type step struct {
 // means the configuration is invalid (Kafka Connect would refuse it too);
 // what is valid but not translatable is in Result.Omissions.
 func Translate(c *Connector) (*Result, error) {
-	t := &translator{c: c, reads: map[string]bool{}}
+	t := &translator{c: c, reads: map[string]bool{}, shapes: map[string]part{}, hoisted: map[string]hoist{}, quoted: map[string]*pendingQuote{}}
 	t.class = canonicalConnector(normalizeClass(c.str("connector.class", "")))
 	if t.class == "" {
 		return nil, errors.New("connector.class is missing")
@@ -106,12 +111,17 @@ func Translate(c *Connector) (*Result, error) {
 			procs.Content = append(procs.Content, t.stopOnError())
 			pipeline.set("threads", intNode(1), "One thread: nothing after a failed record is processed while the pipeline stops.")
 		}
-		comment := "The transforms chain (" + strings.Join(c.list("transforms"), ", ") + "), in order."
+		names := c.list("transforms")
+		var comment string
 		switch {
-		case len(checks) == len(steps):
+		case len(names) == 0 && len(checks) == len(steps):
 			comment = "The converter stage (the connector has no transforms)."
+		case len(names) == 0:
+			comment = "No transforms: the processors write the records as the connector's converters would."
 		case len(checks) > 0:
-			comment = "The converter stage, then the transforms chain (" + strings.Join(c.list("transforms"), ", ") + "), in order."
+			comment = "The converter stage, then the transforms chain (" + strings.Join(names, ", ") + "), in order."
+		default:
+			comment = "The transforms chain (" + strings.Join(names, ", ") + "), in order."
 		}
 		if note := t.workerNote(t.reads); note != "" {
 			comment += "\n" + note
@@ -152,12 +162,27 @@ func (t *translator) transforms() ([]step, error) {
 		if class == "" {
 			return nil, t.c.invalidf("transforms", "transform %q has no %stype", alias, prefix)
 		}
+		if class == wasmTransformerClass {
+			steps = t.flushQuotes(steps)
+		}
+		var candidate *pendingQuote
+		if p, field, ok := t.quoteCandidate(class, prefix); ok {
+			candidate = &pendingQuote{p: p, field: field, prefix: prefix}
+		}
 		s, err := t.transform(alias, prefix, class)
 		if err != nil {
 			return nil, err
 		}
 		steps = append(steps, s)
+		t.trackQuotes(steps, class, candidate)
 		t.reportUnusedUnder(prefix, "transform "+alias+" ("+class+")")
+	}
+	steps = t.flushQuotes(steps)
+	if s := t.serializeSource(); s != nil {
+		steps = append(steps, *s)
+	}
+	if err := t.checkDeclaredPredicates(); err != nil {
+		return nil, err
 	}
 	// Predicates no transform uses are harmless, as in Kafka Connect.
 	for _, k := range t.c.withPrefix("predicates.") {
@@ -183,6 +208,11 @@ func (t *translator) transform(alias, prefix, class string) (step, error) {
 			return step{}, err
 		}
 		if !ok {
+			// The transform is left out with its predicate: its own
+			// properties are covered by that omission, not unknown.
+			for _, k := range t.c.withPrefix(prefix) {
+				t.c.get(k)
+			}
 			return todo("its predicate " + predicate + " is not translated"), nil
 		}
 		if t.c.str(prefix+"negate", "false") == "true" {
@@ -201,6 +231,9 @@ func (t *translator) transform(alias, prefix, class string) (step, error) {
 			return step{}, t.c.invalidf(prefix+"type", "%v", err)
 		}
 		s.wasm, s.proc, comment = fields, component("wasm_smt", fields.node, ""), c
+		// wasm_smt writes the record back as its converters encode it.
+		delete(t.shapes, "key")
+		delete(t.shapes, "value")
 	} else {
 		smt, p, ok := builtinFor(class)
 		if !ok {
@@ -221,16 +254,36 @@ func (t *translator) transform(alias, prefix, class string) (step, error) {
 			}
 			return todo(reason), nil
 		}
+		if p.name != "" {
+			p = t.partNow(p)
+		}
 		mapping, c, err := smt(t, prefix, p)
 		var untranslatable errUntranslatable
+		var located errConfig
 		switch {
+		case errors.As(err, &located):
+			return step{}, located
 		case errors.As(err, &untranslatable):
-			t.omit(prefix+"type", "%v", untranslatable.err)
+			prop := prefix + "type"
+			var about propertyError
+			if errors.As(untranslatable.err, &about) {
+				prop = about.key
+			}
+			if prop != prefix+"type" {
+				t.omit(prop, "%v; transform %s is left out (a noop stands in its place)", untranslatable.err, alias)
+			} else {
+				t.omit(prop, "%v", untranslatable.err)
+			}
+			// The omission covers the transform's other properties.
+			for _, k := range t.c.withPrefix(prefix) {
+				t.c.get(k)
+			}
 			return todo(untranslatable.Error()), nil
 		case err != nil:
 			return step{}, t.c.invalidf(prefix+"type", "%s: %v", class, err)
 		}
 		s.proc, comment = component("mapping", bloblang(mapping), ""), c
+		t.reshape(class, prefix, p)
 	}
 	s.comment = title + "\n" + comment
 	if cond != "" {

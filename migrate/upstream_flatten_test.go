@@ -12,7 +12,7 @@ import "testing"
 func TestUpstreamFlatten(t *testing.T) {
 	const supported = `{"int8":8,"int16":16,"int32":32,"int64":64,"float32":32.0,"float64":64.0,"boolean":true,"string":"stringy","bytes":"Ynl0ZXM="}`
 	runUpstream(t, "org.apache.kafka.connect.transforms.Flatten$Value", []upstreamCase{
-		{name: "topLevelMapRequired", in: value(`42`), err: "Flatten$Value: the value must be a JSON object, found number"},
+		{name: "topLevelMapRequired", in: value(`42`), err: "Flatten$Value: Only Map objects supported in absence of schema for [flattening], found: java.lang.Long"},
 		{name: "testNestedMapWithDelimiter", props: []string{"delimiter=#"}, in: value(`{"A":{"B":` + supported + `}}`),
 			value: `{"A#B#int8":8,"A#B#int16":16,"A#B#int32":32,"A#B#int64":64,"A#B#float32":32.0,"A#B#float64":64.0,"A#B#boolean":true,"A#B#string":"stringy","A#B#bytes":"Ynl0ZXM="}`},
 		{name: "testOptionalFieldMap", in: value(`{"B":{"opt_int32":null}}`), value: `{"B.opt_int32":null}`},
