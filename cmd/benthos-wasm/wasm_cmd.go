@@ -17,7 +17,7 @@ import (
 func wasmCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "wasm",
-		Usage: "Check WebAssembly modules against the host ABIs wasm_smt runs",
+		Usage: "Make, build, try and check WebAssembly guests for wasm_smt",
 		Subcommands: []*cli.Command{
 			{
 				Name:      "inspect",
@@ -42,6 +42,8 @@ func wasmCommand() *cli.Command {
 					return inspectModule(c.Context, c.App.Writer, args.module, name, args.function)
 				},
 			},
+			wasmInitCommand(),
+			wasmBuildCommand(),
 			wasmRunCommand(),
 			{
 				Name:      "check",
