@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -109,4 +110,44 @@ func TestWasmInitAndBuildRefuseBadInput(t *testing.T) {
 	out, status = runIn(t, filepath.Join(work, "cproj"), []string{"PATH=" + t.TempDir()}, "wasm", "build")
 	assert.Equal(t, 1, status)
 	assert.Contains(t, out, "wasm build: clang is not installed (not found on PATH): install clang and lld (Debian: apt-get install clang lld)")
+}
+
+// firstTransformBlock is the shell block of the README's "Your first
+// transform in five minutes", marked by the comment before it.
+func firstTransformBlock(t *testing.T) string {
+	t.Helper()
+	readme, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	require.NoError(t, err)
+	_, rest, ok := strings.Cut(string(readme), "<!-- first-transform")
+	require.True(t, ok, "README.md has the first-transform block")
+	_, rest, ok = strings.Cut(rest, "```sh\n")
+	require.True(t, ok)
+	block, _, ok := strings.Cut(rest, "```")
+	require.True(t, ok)
+	require.Contains(t, block, "--lang go ")
+	return block
+}
+
+// The README's first steps, run as written for each language, so that the
+// page cannot go stale.
+func TestTheFirstTransformSectionRuns(t *testing.T) {
+	block := firstTransformBlock(t)
+	asc, err := filepath.Abs(filepath.Join(repoRoot, "sdk", "assemblyscript", "node_modules", ".bin"))
+	require.NoError(t, err)
+	path := filepath.Dir(binary) + string(os.PathListSeparator) + asc + string(os.PathListSeparator) + os.Getenv("PATH")
+	for _, lang := range []string{"go", "rust", "c", "assemblyscript"} {
+		t.Run(lang, func(t *testing.T) {
+			script := "set -euo pipefail\n" + strings.Replace(block, "--lang go ", "--lang "+lang+" ", 1)
+			cmd := exec.Command("bash", "-c", script)
+			cmd.Dir = t.TempDir()
+			cmd.Env = append(os.Environ(), "PATH="+path)
+			out, err := cmd.CombinedOutput()
+			require.NoError(t, err, "the README's block fails for %s:\n%s", lang, out)
+			text := string(out)
+			assert.Contains(t, text, `{"input":1,"key":"k1","value":"HELLO","headers":{"processed-by":"upper"},"topic":"orders"}`)
+			assert.Contains(t, text, "Test 'pipeline.yaml' succeeded")
+			_, afterTests, _ := strings.Cut(text, "Test 'pipeline.yaml' succeeded")
+			assert.Contains(t, afterTests, "HELLO", "the pipeline upper-cases standard input")
+		})
+	}
 }
