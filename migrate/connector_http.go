@@ -92,7 +92,7 @@ func (t *translator) httpRetries(fields *obj, defRetries int) error {
 	if err != nil {
 		return err
 	}
-	fields.set("retries", intNode(retries), "max.retries: a request that fails is tried again this many times; then the\nrecord is not acknowledged and is delivered again (Kafka Connect fails the task instead).")
+	fields.set("retries", intNode(retries), "max.retries: a request that fails is tried again this many times; then the record is not acknowledged and is delivered again (Kafka Connect fails the task instead).")
 	fields.set("retry_period", str(fmt.Sprintf("%dms", backoff)), "retry.backoff.ms")
 	return nil
 }
@@ -117,7 +117,7 @@ func (t *translator) confluentHTTP() (*yaml.Node, error) {
 	fields := newObj()
 	// ${topic} and ${key} in the URL are the record's topic and key.
 	url := strings.NewReplacer("${topic}", "${! @kafka_topic }", "${key}", "${! @kafka_key.or(\"\") }").Replace(rawURL)
-	fields.set("url", t.valueNode("http.api.url", url), "http.api.url"+map[bool]string{true: " (${topic} and ${key}: the record's topic and key)", false: ""}[url != rawURL])
+	fields.set("url", t.valueNode("http.api.url", url), "http.api.url"+map[bool]string{true: ", its topic and key templates filled with the record's", false: ""}[url != rawURL])
 	method := strings.ToUpper(t.c.str("request.method", "POST"))
 	switch method {
 	case "POST", "PUT", "PATCH":
@@ -179,15 +179,15 @@ func (t *translator) confluentHTTP() (*yaml.Node, error) {
 	jsonArray := t.c.str("batch.json.as.array", "false") == "true"
 	if size > 1 || prefix != "" || suffix != "" || jsonArray {
 		fields.set("batching", httpBatching(size, prefix, separator, suffix, jsonArray),
-			fmt.Sprintf("batch.max.size %d: up to that many records in one request, %s; a partial batch\nis sent after a second.", size,
+			fmt.Sprintf("batch.max.size %d: up to that many records in one request, %s; a partial batch is sent after a second.", size,
 				map[bool]string{true: "as a JSON array (batch.json.as.array)", false: "batch.prefix, the values joined by batch.separator, batch.suffix"}[jsonArray]))
 		if url != rawURL && size > 1 {
-			t.omit("http.api.url", "a batch goes to the URL of its first record, where Kafka Connect sends records for different ${topic}/${key} URLs in different requests")
+			t.omit("http.api.url", "a batch goes to the URL of its first record, where Kafka Connect sends records whose topic or key make different URLs in different requests")
 		}
 	}
 	switch format := strings.ToLower(t.c.str("request.body.format", "string")); format {
 	case "string", "json":
-		notes = append(notes, "The body is each record's value as it is in Kafka (request.body.format="+format+": for a value\nthat is text or schemaless JSON, the same).")
+		notes = append(notes, "The body is each record's value as it is in Kafka (request.body.format="+format+": for a value that is text or schemaless JSON, the same).")
 	default:
 		return nil, t.c.invalidf("request.body.format", "%q is not string or json", format)
 	}
@@ -200,10 +200,9 @@ func (t *translator) confluentHTTP() (*yaml.Node, error) {
 	}
 	t.confluentOther(fields)
 
-	var procs []*yaml.Node
-	switch nulls := strings.ToLower(t.c.str("behavior.on.null.values", "ignore")); nulls {
+	nulls := strings.ToLower(t.c.str("behavior.on.null.values", "ignore"))
+	switch nulls {
 	case "ignore", "log", "fail", "delete":
-		procs = append(procs, t.tombstones(nulls))
 	default:
 		return nil, t.c.invalidf("behavior.on.null.values", "%q is not ignore, log, fail or delete", nulls)
 	}
@@ -214,7 +213,8 @@ func (t *translator) confluentHTTP() (*yaml.Node, error) {
 	default:
 		return nil, t.c.invalidf("behavior.on.error", "%q is not fail, ignore or log", onErr)
 	}
-	return httpOutput(fields, procs, "Confluent's HttpSinkConnector."+joinNotes(notes)+t.outputNote("value")), nil
+	out := httpOutput(fields, nil, "Confluent's HttpSinkConnector."+joinNotes(notes)+t.outputNote("value"))
+	return t.tombstones(nulls, out), nil
 }
 
 func joinNotes(notes []string) string {
@@ -224,25 +224,31 @@ func joinNotes(notes []string) string {
 	return "\n" + strings.Join(notes, "\n")
 }
 
-// tombstones is the processor that treats a record with a null value as
-// behavior.on.null.values says.
-func (t *translator) tombstones(behaviour string) *yaml.Node {
-	var mapping, comment string
+// tombstones treats a record with a null value as behavior.on.null.values
+// says: skipped (acknowledged), or refused, so that it is delivered again
+// as Kafka Connect's task fails on it.
+func (t *translator) tombstones(behaviour string, out *yaml.Node) *yaml.Node {
+	if behaviour == "fail" {
+		cases := seq(
+			newObj().set("check", str(tombstoneCondition), "").
+				set("output", component("reject", str("a record with a null value (behavior.on.null.values=fail)"), ""), "").node,
+			newObj().set("output", out, "").node,
+		)
+		n := component("switch", newObj().set("cases", cases, "").node, "")
+		n.Content[0].HeadComment = commentText("behavior.on.null.values=fail: a tombstone (null value) is refused, and so delivered again: Kafka Connect stops the task on it.")
+		return n
+	}
+	comment := "behavior.on.null.values=" + behaviour + ": a tombstone (null value) is skipped."
 	switch behaviour {
-	case "ignore":
-		mapping, comment = "root = if "+tombstoneCondition+" { deleted() }", "behavior.on.null.values=ignore: a tombstone (null value) is skipped."
 	case "log":
-		mapping, comment = "root = if "+tombstoneCondition+" { deleted() }", "behavior.on.null.values=log: a tombstone (null value) is skipped (with no log line)."
-	case "fail":
-		mapping, comment = "root = if "+tombstoneCondition+" { throw(\"a record with a null value (behavior.on.null.values=fail)\") }",
-			"behavior.on.null.values=fail: a tombstone fails, and is delivered again (Kafka Connect stops the task)."
+		comment = "behavior.on.null.values=log: a tombstone (null value) is skipped, with no log line."
 	case "delete":
-		mapping, comment = "root = if "+tombstoneCondition+" { deleted() }", "behavior.on.null.values=delete: not translated, a tombstone is skipped."
 		t.omit("behavior.on.null.values", "delete: Kafka Connect sends a DELETE request for a tombstone; here tombstones are skipped")
 	}
-	n := component("mapping", bloblang(mapping), "")
-	n.HeadComment = commentText(comment)
-	return n
+	proc := component("mapping", bloblang("root = if "+tombstoneCondition+" { deleted() }"), "")
+	proc.HeadComment = commentText(comment)
+	out.Content = append(out.Content, str("processors"), seq(proc))
+	return out
 }
 
 // httpTimeouts sets the request timeout.
@@ -389,7 +395,7 @@ func (t *translator) aivenHTTP() (*yaml.Node, error) {
 			separator = "\n"
 		}
 		fields.set("batching", httpBatching(size, javaEscapes(prefix), javaEscapes(separator), javaEscapes(suffix), false),
-			fmt.Sprintf("batching.enabled, batch.max.size %d: batch.prefix, the values joined by batch.separator, batch.suffix;\na partial batch is sent after a second.", size))
+			fmt.Sprintf("batching.enabled, batch.max.size %d: batch.prefix, the values joined by batch.separator, batch.suffix; a partial batch is sent after a second.", size))
 	} else {
 		for _, k := range []string{"batch.max.size", "batch.prefix", "batch.suffix", "batch.separator"} {
 			t.c.get(k) // only read with batching.enabled, as in the connector

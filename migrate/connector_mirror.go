@@ -58,11 +58,11 @@ func (t *translator) mirrorSource() (input, output *yaml.Node, err error) {
 	in := newObj().set("seed_brokers", t.brokerList(sbKey, sourceBrokers), "The source cluster "+sourceAlias+": source.cluster.bootstrap.servers.")
 	include, exclude := t.mirrorTopics(targetAlias)
 	in.set("regexp_topics_include", flowSeq(include...),
-		"topics (MirrorMaker 2's are regular expressions, matching whole names); MirrorMaker 2 also copies\nheartbeats topics. A topic created later is found at the next metadata refresh.")
+		"topics (MirrorMaker 2's are regular expressions, matching whole names); MirrorMaker 2 also copies heartbeats topics. A topic created later is found at the next metadata refresh.")
 	in.set("regexp_topics_exclude", flowSeq(exclude...),
-		"topics.exclude (its default when unset), then the topics MirrorMaker 2 never copies: internal ones\n(__*, .*, *.internal, *-internal) and, with the default replication policy, those copied from\nthe target cluster (no cycles).")
+		"topics.exclude (its default when unset), then the topics MirrorMaker 2 never copies: internal ones (__*, .*, *.internal, *-internal) and, with the default replication policy, those copied from the target cluster (no cycles).")
 	in.set("consumer_group", str("mirror-"+t.c.Name),
-		"MirrorMaker 2 keeps its position in Kafka Connect's offsets, not in a group; here the input\ncommits it as this group, on the source cluster.")
+		"MirrorMaker 2 keeps its position in Kafka Connect's offsets, not in a group; here the input commits it as this group, on the source cluster.")
 	in.set("start_offset", str("earliest"), "MirrorMaker 2's consumer default (auto.offset.reset=earliest): every record the source still has.")
 	if secs := t.c.str("refresh.topics.interval.seconds", ""); secs != "" {
 		n, perr := strconv.Atoi(secs)
@@ -83,7 +83,7 @@ func (t *translator) mirrorSource() (input, output *yaml.Node, err error) {
 	out := newObj()
 	if target := t.c.str("target.cluster.bootstrap.servers", ""); target != "" {
 		out.set("seed_brokers", t.brokerList("target.cluster.bootstrap.servers", target),
-			"The target cluster "+targetAlias+": target.cluster.bootstrap.servers. (Kafka Connect writes MirrorMaker 2's\nrecords through its worker, to the worker's cluster, which is the target cluster.)")
+			"The target cluster "+targetAlias+": target.cluster.bootstrap.servers. (Kafka Connect writes MirrorMaker 2's records through its worker, to the worker's cluster, which is the target cluster.)")
 	} else {
 		t.ownBrokers = false
 		out.set("seed_brokers", flowSeq(envStr(brokers)), "The target cluster: the worker's (target.cluster.bootstrap.servers is not set).")
@@ -92,13 +92,13 @@ func (t *translator) mirrorSource() (input, output *yaml.Node, err error) {
 	out.set("partitioner", str("manual"), "Each record keeps its partition, as MirrorMaker 2 does.")
 	out.set("partition", str("${! @kafka_partition }"), "")
 	out.set("metadata", newObj().set("include_patterns", flowSeq(quoted(".*")), "").node,
-		"Every header copied (a header named like a kafka_* bookkeeping field is dropped, and of a\nrepeated header name only the last value is kept); key, value and timestamp are copied as\nthey are (the output writes kafka_key and kafka_timestamp_ms when no key or timestamp is set).")
+		"Every header copied (a header named like a kafka_* bookkeeping field is dropped, and of a repeated header name only the last value is kept); key, value and timestamp are copied as they are (the output writes kafka_key and kafka_timestamp_ms when no key or timestamp is set).")
 	if err := t.clientFields(mirrorProducer, out); err != nil {
 		return nil, nil, err
 	}
 	output = component("kafka_franz", out.node, "")
 
-	t.mirrorOmissions()
+	t.mirrorOmissions(fieldValue(in, "start_offset"))
 	return input, output, nil
 }
 
@@ -170,7 +170,7 @@ func (t *translator) mirrorTopicName(sourceAlias string) (string, string) {
 	case defaultPolicy:
 		return sourceAlias + sep + "${! @kafka_topic }", fmt.Sprintf("DefaultReplicationPolicy: <source alias>%s<topic> (replication.policy.separator %q).", sep, sep)
 	case identityPolicy:
-		return "${! @kafka_topic }", "IdentityReplicationPolicy: the same topic name (a heartbeats topic too, where MirrorMaker 2\nprefixes it with the source alias)."
+		return "${! @kafka_topic }", "IdentityReplicationPolicy: the same topic name (a heartbeats topic too, where MirrorMaker 2 prefixes it with the source alias)."
 	default:
 		t.omit("replication.policy.class", "the replication policy %s is not reproduced: records keep their topic name (set topic to the names it gives)", policy)
 		return "${! @kafka_topic }", "TODO: the names replication.policy.class gives; here the same name."
@@ -179,7 +179,7 @@ func (t *translator) mirrorTopicName(sourceAlias string) (string, string) {
 
 // mirrorOmissions lists what MirrorSourceConnector does besides copying
 // records, which the pipeline does not.
-func (t *translator) mirrorOmissions() {
+func (t *translator) mirrorOmissions(start string) {
 	t.c.get("replication.factor")
 	t.c.get("config.properties.exclude")
 	t.c.get("config.property.filter.class")
@@ -188,7 +188,11 @@ func (t *translator) mirrorOmissions() {
 	t.c.get("offset-syncs.topic.location")
 	t.c.get("offset-syncs.topic.replication.factor")
 	t.c.get("offset.lag.max")
-	t.omit("connector.class", "MirrorSourceConnector's position (in Kafka Connect's offsets) does not carry over: the pipeline starts as a new consumer group on the source cluster, at the earliest records, so records MirrorMaker 2 already copied are copied again; stop MirrorMaker 2 first and expect duplicates (or set start_offset: latest and accept a gap)")
+	if start == "latest" {
+		t.omit("connector.class", "MirrorSourceConnector's position (in Kafka Connect's offsets) does not carry over: the pipeline starts as a new consumer group on the source cluster, at the latest records (auto.offset.reset=latest), so records written between MirrorMaker 2's position and the start are not copied; stop MirrorMaker 2 first")
+	} else {
+		t.omit("connector.class", "MirrorSourceConnector's position (in Kafka Connect's offsets) does not carry over: the pipeline starts as a new consumer group on the source cluster, at the earliest records, so records MirrorMaker 2 already copied are copied again; stop MirrorMaker 2 first and expect duplicates (or set start_offset: latest and accept a gap)")
+	}
 	if t.c.str("emit.offset-syncs.enabled", "true") != "false" {
 		t.omit("emit.offset-syncs.enabled", "MirrorMaker 2 records offset syncs (the mm2-offset-syncs topic) from which MirrorCheckpointConnector translates consumer group offsets to the target cluster; none are written here, so consumer groups cannot fail over to the copies with translated offsets")
 	}

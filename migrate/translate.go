@@ -135,7 +135,7 @@ func (t *translator) head() string {
 		b.WriteString("Brokers come from the connector config. See docs/MIGRATION.md.\n")
 	}
 	if env := t.envList(); env != "" {
-		b.WriteString("Set these environment variables (secrets are never copied here): " + env + ".\n")
+		b.WriteString("Environment variables it reads (secrets are never copied into it): " + env + ".\n")
 	}
 	if len(t.omissions) == 0 {
 		b.WriteString("Everything was translated.")
