@@ -23,7 +23,7 @@ func (t *translator) connectorIO() (input, output *yaml.Node, inputProcs []*yaml
 				"FileStreamSinkConnector without file writes each record value to standard output."+t.outputNote("value"))
 		} else {
 			output = component("file", newObj().
-				set("path", str(path), "").
+				set("path", t.valueNode("file", path), "").
 				set("codec", str("lines"), "").node,
 				"FileStreamSinkConnector: each record value on its own line, appended to file."+t.outputNote("value"))
 		}
@@ -41,7 +41,7 @@ func (t *translator) connectorIO() (input, output *yaml.Node, inputProcs []*yaml
 				"FileStreamSourceConnector without file reads standard input, one record per line.")
 		} else {
 			input = component("file", newObj().
-				set("paths", flowSeq(str(path)), "").
+				set("paths", flowSeq(t.valueNode("file", path)), "").
 				set("scanner", scanner, "").node,
 				"FileStreamSourceConnector: one record per line of file.")
 			t.omit("file", "FileStreamSourceConnector follows the file for new lines (like tail -f); the file input reads it once, to its end, and stops")

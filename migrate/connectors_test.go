@@ -159,10 +159,10 @@ func TestConfigProviderReferences(t *testing.T) {
 func TestMirrorMakerPipelineReplicatesBetweenTwoBrokers(t *testing.T) {
 	source, err := kafka.StartDevBroker(kafka.DevBrokerConfig{Partitions: 3, Topics: []string{"orders.eu", "payments", "orders.tmp", "audit", "__internal", "us-east.orders"}})
 	require.NoError(t, err)
-	defer source.Close()
+	t.Cleanup(source.Close)
 	target, err := kafka.StartDevBroker(kafka.DevBrokerConfig{Partitions: 3})
 	require.NoError(t, err)
-	defer target.Close()
+	t.Cleanup(target.Close)
 
 	res := translateText(t, "mm2.properties", fmt.Sprintf(`
 name=mm2-e2e
@@ -287,10 +287,10 @@ func TestConfluentHTTPSinkSendsRequests(t *testing.T) {
 		reqs = append(reqs, httpRequest{r.Method, r.URL.Path, r.URL.RawQuery, string(b), r.Header.Clone()})
 		mu.Unlock()
 	}))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	broker, err := kafka.StartDevBroker(kafka.DevBrokerConfig{Topics: []string{"orders"}})
 	require.NoError(t, err)
-	defer broker.Close()
+	t.Cleanup(broker.Close)
 
 	res := translateText(t, "http.properties", fmt.Sprintf(`
 name=orders-to-api
@@ -348,6 +348,67 @@ batch.separator=,
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("requests received: %q", bodies)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// The translated Aiven HTTP sink POSTs batches of records, each value on
+// its own line (the connector's default separator and suffix), with the
+// static Authorization header from the environment.
+func TestAivenHTTPSinkSendsRequests(t *testing.T) {
+	var mu sync.Mutex
+	var reqs []httpRequest
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		reqs = append(reqs, httpRequest{r.Method, r.URL.Path, r.URL.RawQuery, string(b), r.Header.Clone()})
+		mu.Unlock()
+	}))
+	t.Cleanup(srv.Close)
+	broker, err := kafka.StartDevBroker(kafka.DevBrokerConfig{Topics: []string{"domain_a.events"}})
+	require.NoError(t, err)
+	t.Cleanup(broker.Close)
+
+	res := translateText(t, "aiven.json", fmt.Sprintf(`{"name": "aiven", "config": {
+  "connector.class": "io.aiven.kafka.connect.http.HttpSinkConnector",
+  "topics.regex": "domain_a.*",
+  "http.url": %q,
+  "http.authorization.type": "static",
+  "http.headers.authorization": "Bearer literal-never-copied",
+  "http.headers.content.type": "application/x-ndjson",
+  "batching.enabled": true,
+  "batch.max.size": 3}}`, srv.URL+"/events"))
+	require.Empty(t, res.Omissions)
+	assert.NotContains(t, string(res.YAML), "literal-never-copied")
+
+	var records []*kgo.Record
+	for i := 0; i < 3; i++ {
+		records = append(records, &kgo.Record{Topic: "domain_a.events", Value: []byte(fmt.Sprintf("e%d", i))})
+	}
+	produceTo(t, broker.Addr(), records)
+	runStream(t, buildStream(t, string(res.YAML), map[string]string{
+		"KAFKA_BROKERS":           broker.Addr(),
+		"HTTP_SINK_AUTHORIZATION": "Bearer from-env",
+	}))
+
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		mu.Lock()
+		got := append([]httpRequest(nil), reqs...)
+		mu.Unlock()
+		if len(got) > 0 {
+			require.Len(t, got, 1, "one request for the batch of three")
+			r := got[0]
+			assert.Equal(t, http.MethodPost, r.method)
+			assert.Equal(t, "/events", r.path)
+			assert.Equal(t, "e0\ne1\ne2\n", r.body)
+			assert.Equal(t, "Bearer from-env", r.header.Get("Authorization"))
+			assert.Equal(t, "application/x-ndjson", r.header.Get("Content-Type"))
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no request received")
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -72,12 +72,19 @@ func (t *translator) security(side clientSide, fields *obj) error {
 	default:
 		return t.c.invalidf(protoKey, "%q is not PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL", protocol)
 	}
+	from := "security.protocol is " + protocol
+	if protoKey != "" {
+		from = protoKey + "=" + protocol
+	}
+	if protoKey == "security.protocol" {
+		from += " (Kafka Connect takes its clients' security settings from the worker config; here the connector config's apply)"
+	}
 	if useTLS {
 		tls, comment := t.tlsFields(side, val)
-		fields.set("tls", tls.node, comment)
+		fields.set("tls", tls.node, "TLS: "+from+".\n"+comment)
 	}
 	if useSASL {
-		if err := t.saslFields(side, val, fields); err != nil {
+		if err := t.saslFields(side, val, fields, from); err != nil {
 			return err
 		}
 	}
@@ -100,7 +107,7 @@ func (t *translator) security(side clientSide, fields *obj) error {
 // Java keystores cannot be read and are listed with how to convert them.
 func (t *translator) tlsFields(side clientSide, val func(string) (string, string)) (*obj, string) {
 	tls := newObj().set("enabled", boolNode(true), "")
-	notes := []string{"TLS: security.protocol is SSL or SASL_SSL."}
+	var notes []string
 
 	trustType, _ := val("ssl.truststore.type")
 	trustLoc, trustKey := val("ssl.truststore.location")
@@ -166,7 +173,7 @@ var jaasOption = regexp.MustCompile(`([A-Za-z0-9_.-]+)\s*=\s*(?:"((?:[^"\\]|\\.)
 
 // saslFields reads sasl.mechanism and sasl.jaas.config into the sasl field;
 // the password (or token) is read from an environment variable.
-func (t *translator) saslFields(side clientSide, val func(string) (string, string), fields *obj) error {
+func (t *translator) saslFields(side clientSide, val func(string) (string, string), fields *obj, from string) error {
 	mechanism, mechKey := val("sasl.mechanism")
 	if mechanism == "" {
 		mechanism, mechKey = "GSSAPI", "sasl.mechanism"
@@ -228,7 +235,7 @@ func (t *translator) saslFields(side clientSide, val func(string) (string, strin
 		t.omit(mechKey, "the SASL mechanism %s is not supported by kafka_franz (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER); the client does not log in", mechanism)
 		return nil
 	}
-	comment := "SASL: security.protocol is " + "SASL_*; sasl.mechanism " + mechanism + "."
+	comment := "SASL: " + from + ", sasl.mechanism " + mechanism + "."
 	if len(notes) > 0 {
 		comment += "\n" + strings.Join(notes, "\n")
 	}
