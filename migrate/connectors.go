@@ -72,13 +72,13 @@ func (t *translator) connectorIO() (input, output *yaml.Node, inputProcs []*yaml
 	case t.sink:
 		input, err = t.kafkaInput()
 		output = component("stdout", newObj().set("codec", str("lines"), "").node,
-			fmt.Sprintf("TODO: %s is not translated: replace this placeholder with the output\n"+
+			fmt.Sprintf("TODO: %s is not translated: replace this placeholder with the output "+
 				"that writes to its system (see its settings in the list at the top).", t.class)+t.reachNote()+t.outputNote("key", "value"))
 		return input, output, nil, err
 	default:
 		input = component("stdin", newObj().set("scanner", newObj().set("lines", emptyObj(), "").node, "").node,
-			fmt.Sprintf("TODO: %s is not translated: replace this placeholder with the input\n"+
-				"that reads its system (see its settings in the list at the top), and set each\n"+
+			fmt.Sprintf("TODO: %s is not translated: replace this placeholder with the input "+
+				"that reads its system (see its settings in the list at the top), and set each "+
 				"message's kafka_topic (and kafka_key) as the connector would.", t.class)+t.reachNote())
 		output, err = t.kafkaOutput()
 		if err == nil {
