@@ -413,3 +413,42 @@ func TestAivenHTTPSinkSendsRequests(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// Client settings Kafka's clients would refuse are refused, naming the
+// property and what was expected.
+func TestInvalidClientSettingsAreRefused(t *testing.T) {
+	for props, want := range map[string]string{
+		"consumer.override.session.timeout.ms=soon":  `consumer.override.session.timeout.ms (line 4): "soon" is not a number of milliseconds`,
+		"consumer.override.auto.offset.reset=oldest": `consumer.override.auto.offset.reset (line 4): "oldest" is not one of earliest, latest, none`,
+		"consumer.override.security.protocol=TLS":    `consumer.override.security.protocol (line 4): "TLS" is not PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL`,
+		"producer.override.acks=1\nproducer.override.enable.idempotence=true\nerrors.tolerance=all\nerrors.deadletterqueue.topic.name=dlq": `producer.override.enable.idempotence (line 5): idempotence needs acks=all`,
+	} {
+		c, err := Parse("c.properties", []byte("name=x\nconnector.class=FileStreamSink\ntopics=a\n"+props+"\n"))
+		require.NoError(t, err)
+		_, err = Translate(c)
+		require.Error(t, err, props)
+		assert.Contains(t, err.Error(), want)
+	}
+}
+
+// MirrorMaker 2's own consumer.* settings are not taken for client settings.
+func TestMirrorMakerOwnSettingsAreNotClientSettings(t *testing.T) {
+	res := translateText(t, "mm2.properties", `
+name=mm2
+connector.class=MirrorSourceConnector
+source.cluster.bootstrap.servers=a:9092
+target.cluster.bootstrap.servers=b:9092
+consumer.poll.timeout.ms=500
+consumer.max.poll.records=10
+consumer.fetch.min.bytes=2048
+emit.offset-syncs.enabled=false
+sync.topic.configs.enabled=false
+sync.topic.acls.enabled=false
+`)
+	var props []string
+	for _, o := range res.Omissions {
+		props = append(props, o.Property)
+	}
+	assert.ElementsMatch(t, []string{"consumer.max.poll.records", "connector.class"}, props)
+	assert.Contains(t, string(res.YAML), "fetch_min_bytes: 2048B")
+}

@@ -159,8 +159,12 @@ func (t *translator) clientFields(side clientSide, fields *obj) error {
 	for _, prefix := range side.overrides {
 		for _, key := range t.c.withPrefix(prefix) {
 			name := strings.TrimPrefix(key, prefix)
-			if seen[name] || securityKey(name) {
-				continue // a stronger prefix set it; security is below
+			if seen[name] || securityKey(name) || t.c.used[key] || strings.HasPrefix(name, "override.") {
+				// A stronger prefix set it; security is below; the
+				// connector's own setting under the prefix was read
+				// (MirrorMaker 2's consumer.poll.timeout.ms); the worker's
+				// overrides are another client's.
+				continue
 			}
 			seen[name] = true
 			raw, _ := t.c.get(key)
