@@ -191,9 +191,9 @@ func (t *translator) clientFields(side clientSide, fields *obj) error {
 				}
 				putField(fields, s.field, node, comment)
 			case unmatched[name] != "":
-				t.omit(key, "%s", unmatched[name])
+				t.omitOnce(key, "%s", unmatched[name])
 			default:
-				t.omit(key, "the %s setting %s has no kafka_franz field, not translated", side.role, name)
+				t.omitOnce(key, "the %s setting %s has no kafka_franz field, not translated", side.role, name)
 			}
 		}
 	}
@@ -227,7 +227,7 @@ func (t *translator) idempotence(side clientSide, fields *obj) error {
 func (t *translator) maxInFlight(key, raw string, fields *obj) {
 	n, err := strconv.Atoi(strings.TrimSpace(raw))
 	if err != nil || n < 1 {
-		t.omit(key, "%q is not a positive integer; not translated", raw)
+		t.omitOnce(key, "%q is not a positive integer; not translated", raw)
 		return
 	}
 	if fieldValue(fields, "idempotent_write") == "false" {
@@ -235,7 +235,7 @@ func (t *translator) maxInFlight(key, raw string, fields *obj) {
 		return
 	}
 	if n > 1 {
-		t.omit(key, "with idempotence (the default) franz-go sends one produce request at a time per broker (max_in_flight_requests: 1), where Java sends up to %d", n)
+		t.omitOnce(key, "with idempotence (the default) franz-go sends one produce request at a time per broker (max_in_flight_requests: 1), where Java sends up to %d", n)
 	}
 }
 
@@ -269,4 +269,16 @@ func sortedCopy(s []string) []string {
 		}
 	}
 	return out
+}
+
+// omitOnce records an omission unless the same one is listed already: a
+// sink's consumer and dead-letter producer read the same security settings.
+func (t *translator) omitOnce(property, format string, args ...any) {
+	reason := fmt.Sprintf(format, args...)
+	for _, o := range t.omissions {
+		if o.Property == property && o.Reason == reason {
+			return
+		}
+	}
+	t.omissions = append(t.omissions, Omission{Property: property, Reason: reason})
 }

@@ -9,7 +9,7 @@ import (
 // lookup finds a security setting of a side: in its overrides first, then
 // its other prefixes; key is the property it was found under, "" if none.
 func (t *translator) lookup(side clientSide, name string) (value, key string) {
-	for _, prefix := range append(append([]string(nil), side.overrides...), side.security...) {
+	for _, prefix := range t.securityPrefixes(side) {
 		if t.c.has(prefix + name) {
 			v, _ := t.c.get(prefix + name)
 			return strings.TrimSpace(v), prefix + name
@@ -18,12 +18,26 @@ func (t *translator) lookup(side clientSide, name string) (value, key string) {
 	return "", ""
 }
 
+// securityPrefixes are where a side's security settings are read, strongest
+// first. The connector config's top level counts only when it sets
+// security.protocol: an ssl.* or sasl.* property without it is more likely
+// the connector's own (Confluent's HTTP sink has ssl.enabled).
+func (t *translator) securityPrefixes(side clientSide) []string {
+	prefixes := append([]string(nil), side.overrides...)
+	for _, p := range side.security {
+		if p != "" || t.c.has("security.protocol") {
+			prefixes = append(prefixes, p)
+		}
+	}
+	return prefixes
+}
+
 // securityNames lists the security settings set for a side (names without
 // prefix), marking them all used.
 func (t *translator) securityNames(side clientSide) []string {
 	seen := map[string]bool{}
 	var names []string
-	for _, prefix := range append(append([]string(nil), side.overrides...), side.security...) {
+	for _, prefix := range t.securityPrefixes(side) {
 		for _, key := range t.c.withPrefix(prefix) {
 			name := strings.TrimPrefix(key, prefix)
 			if prefix == "" && strings.Contains(name, ".override.") {
@@ -97,7 +111,7 @@ func (t *translator) security(side clientSide, fields *obj) error {
 		case strings.HasPrefix(name, "ssl.") && !useTLS, strings.HasPrefix(name, "sasl.") && !useSASL:
 			// Kafka's clients ignore them under this security.protocol.
 		default:
-			t.omit(key, "the %s security setting %s has no kafka_franz equivalent, not translated", side.role, name)
+			t.omitOnce(key, "the %s security setting %s has no kafka_franz equivalent, not translated", side.role, name)
 		}
 	}
 	return nil
@@ -121,7 +135,7 @@ func (t *translator) tlsFields(side clientSide, val func(string) (string, string
 		tls.set("root_cas_file", t.valueNode(trustKey, trustLoc), "")
 		notes = append(notes, "root_cas_file: from "+trustKey+" (PEM).")
 	case trustLoc != "":
-		t.omit(trustKey, "a %s truststore cannot be read here: export its CA certificates to PEM (keytool -exportcert -rfc -keystore %s -alias ALIAS > ca.pem, for each CA) and set tls.root_cas_file; the system's CAs are trusted meanwhile", keystoreType(trustType), trustLoc)
+		t.omitOnce(trustKey, "a %s truststore cannot be read here: export its CA certificates to PEM (keytool -exportcert -rfc -keystore %s -alias ALIAS > ca.pem, for each CA) and set tls.root_cas_file; the system's CAs are trusted meanwhile", keystoreType(trustType), trustLoc)
 	}
 
 	keyType, _ := val("ssl.keystore.type")
@@ -144,7 +158,7 @@ func (t *translator) tlsFields(side clientSide, val func(string) (string, string
 		cert.set("key_file", t.valueNode(keyKey, keyLoc), "")
 		notes = append(notes, "client_certs: from "+keyKey+" (PEM: key and certificates in one file).")
 	case keyLoc != "":
-		t.omit(keyKey, "a %s keystore cannot be read here: convert it to PEM (keytool -importkeystore -srckeystore %s -destkeystore client.p12 -deststoretype PKCS12, then openssl pkcs12 -in client.p12 -nodes -out client.pem) and set tls.client_certs (cert_file and key_file: client.pem)", keystoreType(keyType), keyLoc)
+		t.omitOnce(keyKey, "a %s keystore cannot be read here: convert it to PEM (keytool -importkeystore -srckeystore %s -destkeystore client.p12 -deststoretype PKCS12, then openssl pkcs12 -in client.p12 -nodes -out client.pem) and set tls.client_certs (cert_file and key_file: client.pem)", keystoreType(keyType), keyLoc)
 	}
 	if len(cert.node.Content) > 0 {
 		if keyPassKey != "" {
@@ -156,7 +170,7 @@ func (t *translator) tlsFields(side clientSide, val func(string) (string, string
 	}
 
 	if alg, algKey := val("ssl.endpoint.identification.algorithm"); algKey != "" && alg == "" {
-		t.omit(algKey, "is empty: Kafka's client then skips checking the broker's host name but still checks its certificate; the tls block has no such setting, so the host name is checked (tls.skip_cert_verify would skip the certificate check too)")
+		t.omitOnce(algKey, "is empty: Kafka's client then skips checking the broker's host name but still checks its certificate; the tls block has no such setting, so the host name is checked (tls.skip_cert_verify would skip the certificate check too)")
 	}
 	return tls, strings.Join(notes, "\n")
 }
@@ -193,12 +207,12 @@ func (t *translator) saslFields(side clientSide, val func(string) (string, strin
 		case jaas == "":
 			entry.set("username", envStr("${"+userEnv+"}"), "").set("password", envStr("${"+passEnv+"}"), "")
 			t.envVars = append(t.envVars, userEnv, passEnv)
-			t.omit(mechKey, "no sasl.jaas.config next to it (Kafka Connect takes the worker's): the user and password are read from %s and %s", userEnv, passEnv)
+			t.omitOnce(mechKey, "no sasl.jaas.config next to it (Kafka Connect takes the worker's): the user and password are read from %s and %s", userEnv, passEnv)
 		case strings.HasPrefix(jaas, "${") && strings.HasSuffix(jaas, "}") && hasProviderRef(jaas):
 			t.providerSeen[jaasKey] = true
 			entry.set("username", envStr("${"+userEnv+"}"), "").set("password", envStr("${"+passEnv+"}"), "")
 			t.envVars = append(t.envVars, userEnv, passEnv)
-			t.omit(jaasKey, "is a config provider reference (%s), not resolved here: the user and password are read from %s and %s instead", jaas, userEnv, passEnv)
+			t.omitOnce(jaasKey, "is a config provider reference (%s), not resolved here: the user and password are read from %s and %s instead", jaas, userEnv, passEnv)
 		default:
 			fields := strings.Fields(jaas)
 			if len(fields) == 0 || fields[0] != module {
@@ -223,16 +237,16 @@ func (t *translator) saslFields(side clientSide, val func(string) (string, strin
 			notes = append(notes, fmt.Sprintf("The user from %s; its password is not copied here: set %s.", jaasKey, passEnv))
 			for k := range opts {
 				if k != "username" && k != "password" {
-					t.omit(jaasKey, "the login module option %s has no equivalent, not translated", k)
+					t.omitOnce(jaasKey, "the login module option %s has no equivalent, not translated", k)
 				}
 			}
 		}
 	case "OAUTHBEARER":
 		entry.set("token", envStr("${"+side.env+"_SASL_TOKEN}"), "")
 		t.envVars = append(t.envVars, side.env+"_SASL_TOKEN")
-		t.omit(mechKey, "OAUTHBEARER: Kafka's client fetches and refreshes tokens (its login callback handler, sasl.oauthbearer.* settings); kafka_franz sends one static token, read from %s_SASL_TOKEN", side.env)
+		t.omitOnce(mechKey, "OAUTHBEARER: Kafka's client fetches and refreshes tokens (its login callback handler, sasl.oauthbearer.* settings); kafka_franz sends one static token, read from %s_SASL_TOKEN", side.env)
 	default:
-		t.omit(mechKey, "the SASL mechanism %s is not supported by kafka_franz (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER); the client does not log in", mechanism)
+		t.omitOnce(mechKey, "the SASL mechanism %s is not supported by kafka_franz (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER); the client does not log in", mechanism)
 		return nil
 	}
 	comment := "SASL: " + from + ", sasl.mechanism " + mechanism + "."
