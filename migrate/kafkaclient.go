@@ -66,6 +66,16 @@ func asInt(v string) (*yaml.Node, error) {
 	return intNode(n), nil
 }
 
+// asTries turns Java's retries (after the first send) into franz-go's tries
+// (record_retries counts every try; 0 there is no limit).
+func asTries(v string) (*yaml.Node, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 0 {
+		return nil, fmt.Errorf("%q is not a number of retries", v)
+	}
+	return intNode(n + 1), nil
+}
+
 func asBool(v string) (*yaml.Node, error) {
 	switch strings.ToLower(strings.TrimSpace(v)) {
 	case "true":
@@ -129,7 +139,7 @@ var producerSettings = map[string]clientSetting{
 	"delivery.timeout.ms": {field: "record_delivery_timeout", conv: asMillis},
 	"request.timeout.ms":  {field: "timeout", conv: asMillis},
 	"buffer.memory":       {field: "max_buffered_bytes", conv: asBytes},
-	"retries":             {field: "record_retries", conv: asInt},
+	"retries":             {field: "record_retries", conv: asTries, note: "Java's retries after the first try; record_retries counts every try"},
 }
 
 // unmatched says why a client property with no field is left out.
