@@ -214,7 +214,7 @@ func (t *translator) confluentHTTP() (*yaml.Node, error) {
 		return nil, t.c.invalidf("behavior.on.error", "%q is not fail, ignore or log", onErr)
 	}
 	out := httpOutput(fields, nil, "Confluent's HttpSinkConnector."+joinNotes(notes)+t.outputNote("value"))
-	return t.tombstones(nulls, out), nil
+	return t.tombstones(nulls, out, "behavior.on.null.values=fail"), nil
 }
 
 func joinNotes(notes []string) string {
@@ -227,15 +227,15 @@ func joinNotes(notes []string) string {
 // tombstones treats a record with a null value as behavior.on.null.values
 // says: skipped (acknowledged), or refused, so that it is delivered again
 // as Kafka Connect's task fails on it.
-func (t *translator) tombstones(behaviour string, out *yaml.Node) *yaml.Node {
+func (t *translator) tombstones(behaviour string, out *yaml.Node, why string) *yaml.Node {
 	if behaviour == "fail" {
 		cases := seq(
 			newObj().set("check", str(tombstoneCondition), "").
-				set("output", component("reject", str("a record with a null value (behavior.on.null.values=fail)"), ""), "").node,
+				set("output", component("reject", str("a record with a null value ("+why+")"), ""), "").node,
 			newObj().set("output", out, "").node,
 		)
 		n := component("switch", newObj().set("cases", cases, "").node, "")
-		n.Content[0].HeadComment = commentText("behavior.on.null.values=fail: a tombstone (null value) is refused, and so delivered again: Kafka Connect stops the task on it.")
+		n.Content[0].HeadComment = commentText(why + ": a tombstone (null value) is refused, and so delivered again: Kafka Connect stops the task on it.")
 		return n
 	}
 	comment := "behavior.on.null.values=" + behaviour + ": a tombstone (null value) is skipped."
@@ -417,7 +417,8 @@ func (t *translator) aivenHTTP() (*yaml.Node, error) {
 		t.omit("kafka.retry.backoff.ms", "Kafka Connect's redelivery back-off of a failed batch; here the record is delivered again at once after the request retries")
 	}
 	notes = append(notes, "The body is each record's value as it is in Kafka.")
-	return httpOutput(fields, nil, "Aiven's HttpSinkConnector."+joinNotes(notes)+t.outputNote("value")), nil
+	out := httpOutput(fields, nil, "Aiven's HttpSinkConnector."+joinNotes(notes)+t.outputNote("value"))
+	return t.tombstones("fail", out, "Aiven's connector fails on a null value"), nil
 }
 
 // javaEscapes resolves the \n, \t, \r and \\ escape sequences Aiven's
