@@ -117,7 +117,11 @@ func (t *translator) confluentHTTP() (*yaml.Node, error) {
 	fields := newObj()
 	// ${topic} and ${key} in the URL are the record's topic and key.
 	url := strings.NewReplacer("${topic}", "${! @kafka_topic }", "${key}", "${! @kafka_key.or(\"\") }").Replace(rawURL)
-	fields.set("url", t.valueNode("http.api.url", url), "http.api.url"+map[bool]string{true: ", its topic and key templates filled with the record's", false: ""}[url != rawURL])
+	urlComment := "http.api.url"
+	if url != rawURL {
+		urlComment += ", its topic and key templates filled with the record's"
+	}
+	fields.set("url", t.valueNode("http.api.url", url), urlComment)
 	method := strings.ToUpper(t.c.str("request.method", "POST"))
 	switch method {
 	case "POST", "PUT", "PATCH":
@@ -178,9 +182,12 @@ func (t *translator) confluentHTTP() (*yaml.Node, error) {
 	}
 	jsonArray := t.c.str("batch.json.as.array", "false") == "true"
 	if size > 1 || prefix != "" || suffix != "" || jsonArray {
+		body := "batch.prefix, the values joined by batch.separator, batch.suffix"
+		if jsonArray {
+			body = "as a JSON array (batch.json.as.array)"
+		}
 		fields.set("batching", httpBatching(size, prefix, separator, suffix, jsonArray),
-			fmt.Sprintf("batch.max.size %d: up to that many records in one request, %s; a partial batch is sent after a second.", size,
-				map[bool]string{true: "as a JSON array (batch.json.as.array)", false: "batch.prefix, the values joined by batch.separator, batch.suffix"}[jsonArray]))
+			fmt.Sprintf("batch.max.size %d: up to that many records in one request, %s; a partial batch is sent after a second.", size, body))
 		if url != rawURL && size > 1 {
 			t.omit("http.api.url", "a batch goes to the URL of its first record, where Kafka Connect sends records whose topic or key make different URLs in different requests")
 		}
