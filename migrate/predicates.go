@@ -39,21 +39,6 @@ func wholeMatch(pattern string) string { return "^(?:" + pattern + ")$" }
 // rules, which Bloblang's parser follows).
 func bloblangString(s string) string { return strconv.Quote(s) }
 
-// checkRegex reports a Java regular expression that cannot be used as it
-// is written where Go's RE2 reads it: one Java refuses, one RE2 cannot
-// express, and one whose RE2 form must be rewritten (translateJavaRegex
-// gives it).
-func checkRegex(pattern string) error {
-	re, err := translateJavaRegex(pattern)
-	switch {
-	case err != nil:
-		return fmt.Errorf("the Java regular expression %q has no RE2 (Bloblang) equivalent: %w", pattern, err)
-	case re.re2 != pattern:
-		return fmt.Errorf("the Java regular expression %q means %q in RE2 (Bloblang) syntax", pattern, re.re2)
-	}
-	return nil
-}
-
 // javaPattern translates the Java regular expression of property key: one
 // Java refuses makes the configuration invalid, as in Kafka Connect; one
 // RE2 cannot express is an errUntranslatable.

@@ -44,6 +44,13 @@ type translator struct {
 	shapes  map[string]part
 	hoisted map[string]hoist         // the Struct a HoistField made of a String or bytes, by part
 	quoted  map[string]*pendingQuote // the parts a schemaless ExtractField left, by part (chain.go)
+
+	producer     *obj            // the kafka_franz output fields of the producer's settings, once read
+	clientErr    error           // an invalid producer setting, found while writing an output
+	providerSeen map[string]bool // properties whose provider references were handled where they are written
+	secretProps  map[string]bool // properties never copied into the YAML (passwords, keys)
+	envVars      []string        // environment variables the YAML reads secrets and values from
+	ownBrokers   bool            // the brokers come from the connector config, not KAFKA_BROKERS
 }
 
 // omit records something not translated.
@@ -73,7 +80,8 @@ type step struct {
 // means the configuration is invalid (Kafka Connect would refuse it too);
 // what is valid but not translatable is in Result.Omissions.
 func Translate(c *Connector) (*Result, error) {
-	t := &translator{c: c, reads: map[string]bool{}, shapes: map[string]part{}, hoisted: map[string]hoist{}, quoted: map[string]*pendingQuote{}}
+	t := &translator{c: c, reads: map[string]bool{}, shapes: map[string]part{}, hoisted: map[string]hoist{}, quoted: map[string]*pendingQuote{},
+		providerSeen: map[string]bool{}, secretProps: map[string]bool{}}
 	t.class = canonicalConnector(normalizeClass(c.str("connector.class", "")))
 	if t.class == "" {
 		return nil, errors.New("connector.class is missing")
@@ -99,6 +107,10 @@ func Translate(c *Connector) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if t.clientErr != nil {
+		return nil, t.clientErr
+	}
+	t.reportProviders()
 	t.leftovers()
 
 	if len(inputProcs) > 0 {
@@ -141,7 +153,14 @@ func (t *translator) head() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Migrated by `benthos-wasm migrate kafka-connect` from %s.\n", t.c.File)
 	fmt.Fprintf(&b, "Connector %q: %s\n", t.c.Name, t.class)
-	b.WriteString("Brokers come from KAFKA_BROKERS (default 127.0.0.1:9092). See docs/MIGRATION.md.\n")
+	if !t.ownBrokers {
+		b.WriteString("Brokers come from KAFKA_BROKERS (default 127.0.0.1:9092). See docs/MIGRATION.md.\n")
+	} else {
+		b.WriteString("Brokers come from the connector config. See docs/MIGRATION.md.\n")
+	}
+	if env := t.envList(); env != "" {
+		b.WriteString("Environment variables it reads (secrets are never copied into it): " + env + ".\n")
+	}
 	if len(t.omissions) == 0 {
 		b.WriteString("Everything was translated.")
 		return b.String()
@@ -327,11 +346,15 @@ func renderSteps(steps []step) *yaml.Node {
 // by name only (they may hold credentials).
 func (t *translator) leftovers() {
 	var connectorSettings []string
-	translated := t.class == fileSinkClass || t.class == fileSourceClass
+	_, translated := translatedConnectors[t.class]
 	for _, k := range t.c.unused() {
 		switch {
-		case strings.HasPrefix(k, "consumer.override.") || strings.HasPrefix(k, "producer.override.") || strings.HasPrefix(k, "admin.override."):
-			t.omit(k, "client overrides are not translated; set the matching kafka_franz field")
+		case strings.HasPrefix(k, "consumer.override."):
+			t.omit(k, "this connector's pipeline has no Kafka consumer (consumer.override.* configures a sink's), not translated")
+		case strings.HasPrefix(k, "producer.override."):
+			t.omit(k, "this connector's pipeline has no Kafka producer (producer.override.* configures a source's, and a sink's dead-letter queue), not translated")
+		case strings.HasPrefix(k, "admin.override."):
+			t.omit(k, "admin client overrides (topic creation) are not translated: kafka_franz creates missing topics with the broker's defaults")
 		case strings.HasPrefix(k, "topic.creation."):
 			t.omit(k, "topic creation settings are not translated; kafka_franz creates missing topics with the broker's defaults")
 		case strings.HasPrefix(k, "errors."):
@@ -348,6 +371,11 @@ func (t *translator) leftovers() {
 	} else if !translated {
 		t.omit("connector.class", "%s is not translated (a placeholder stands in for it)", t.class)
 	}
+}
+
+// translatedConnectors are the connector classes translated in full.
+var translatedConnectors = map[string]bool{
+	fileSinkClass: true, fileSourceClass: true, mirrorSourceClass: true, confluentHTTPClass: true, aivenHTTPClass: true,
 }
 
 // Run loads and translates the connector configuration in a file; errors

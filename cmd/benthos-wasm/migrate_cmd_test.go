@@ -48,6 +48,9 @@ func readFileOrEmpty(t *testing.T, path string) string {
 	return string(b)
 }
 
+// requiredEnv matches an environment variable reference without a default.
+var requiredEnv = regexp.MustCompile(`\$\{([0-9A-Za-z_.]+)\}`)
+
 // converterField matches a wasm_smt converter field and its value.
 var converterField = regexp.MustCompile(`(?m)^\s*(?:key|value|header)_converter: (\S+)$`)
 
@@ -79,10 +82,11 @@ func TestMigrateGoldenCasesThroughTheBinary(t *testing.T) {
 					t.Skipf("lint skipped: converter %s is not in this build yet", m[1])
 				}
 			}
-			// Secrets are environment variables without a default, which
-			// lint requires to be set.
-			for _, env := range []string{"SCHEMA_REGISTRY_USERNAME", "SCHEMA_REGISTRY_PASSWORD", "SCHEMA_REGISTRY_BEARER_TOKEN"} {
-				t.Setenv(env, "set-by-the-test")
+			// Secrets (and config provider ${env:X} references) are
+			// environment variables without a default, which lint requires
+			// to be set.
+			for _, m := range requiredEnv.FindAllStringSubmatch(stdout, -1) {
+				t.Setenv(m[1], "set-by-the-test")
 			}
 			conf := filepath.Join(t.TempDir(), "migrated.yaml")
 			require.NoError(t, os.WriteFile(conf, []byte(stdout), 0o600))
