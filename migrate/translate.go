@@ -97,6 +97,11 @@ func Translate(c *Connector) (*Result, error) {
 	if err := t.converters(); err != nil {
 		return nil, err
 	}
+	if t.class == fileSinkClass {
+		if lines := t.fileSinkLines(); lines != nil {
+			output.Content = append(output.Content, str("processors"), seq(lines))
+		}
+	}
 	steps, err := t.transforms()
 	if err != nil {
 		return nil, err
@@ -119,9 +124,12 @@ func Translate(c *Connector) (*Result, error) {
 	doc := newObj().set("input", input, "")
 	if procs := renderSteps(steps); procs != nil {
 		pipeline := newObj()
-		if t.stopsOnError() {
+		switch {
+		case t.stopsOnError():
 			procs.Content = append(procs.Content, t.stopOnError())
 			pipeline.set("threads", intNode(1), "One thread: nothing after a failed record is processed while the pipeline stops.")
+		case t.class == fileSinkClass:
+			pipeline.set("threads", intNode(1), "One thread: the file gets the records in the order they were read, as FileStreamSinkConnector writes them.")
 		}
 		names := c.list("transforms")
 		var comment string

@@ -50,6 +50,9 @@ func runUpstream(t *testing.T, smtClass string, cases []upstreamCase) {
 			require.NoError(t, err)
 			var omitted []string
 			for _, o := range res.Omissions {
+				if strings.HasPrefix(o.Reason, "FileStreamSinkConnector prints") {
+					continue // the harness's connector, not the SMT (filesink.go)
+				}
 				omitted = append(omitted, strings.TrimPrefix(o.Property, "transforms.x."))
 			}
 			assert.ElementsMatch(t, c.omits, omitted, "omissions: %v", res.Omissions)

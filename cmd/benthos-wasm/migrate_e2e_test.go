@@ -143,11 +143,13 @@ errors.deadletterqueue.context.headers.enable=true
 		{Topic: "orders", Value: []byte(`{"id":1}`)},
 		{Topic: "orders", Value: []byte(`not json`)},
 		{Topic: "orders", Value: []byte(`{"id":3}`)},
+		{Topic: "orders", Value: []byte(`"a JSON string"`)},
+		{Topic: "orders", Value: nil}, // a tombstone
 	})
 	waitUntil(t, 30*time.Second, "the unreadable record on orders-dlq", func() bool { return len(dlq.snapshot()) >= 1 })
-	waitUntil(t, 30*time.Second, "two lines in the sink's file", func() bool {
+	waitUntil(t, 30*time.Second, "four lines in the sink's file", func() bool {
 		b, _ := os.ReadFile(outFile)
-		return strings.Count(string(b), "\n") >= 2
+		return strings.Count(string(b), "\n") >= 4
 	})
 	time.Sleep(500 * time.Millisecond)
 	got := dlq.snapshot()
@@ -157,7 +159,9 @@ errors.deadletterqueue.context.headers.enable=true
 	assert.Contains(t, reason, "value.converter (JsonConverter) cannot read the value: it is not JSON")
 	b, err := os.ReadFile(outFile)
 	require.NoError(t, err)
-	assert.Equal(t, "{\"id\":1}\n{\"id\":3}\n", string(b))
+	// Lines as FileStreamSinkConnector prints values: a JSON string without
+	// its quotes, a tombstone as null.
+	assert.Equal(t, "{\"id\":1}\n{\"id\":3}\na JSON string\nnull\n", string(b))
 }
 
 // jsonString is s as a JSON string literal.
