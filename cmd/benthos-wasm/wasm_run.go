@@ -68,6 +68,7 @@ func parseWasmRunArgs(args []string) (wasmRunOptions, error) {
 	}
 	pages := fs.Int("max-memory-pages", 0, "")
 	fs.Var(&params, "param", "")
+	fs.Var(&params, "params", "") // the same: K=V, repeatable
 	fs.Var(&value, "value", "")
 
 	var module string

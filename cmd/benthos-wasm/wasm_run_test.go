@@ -125,9 +125,11 @@ func TestWasmRunRunsEveryABIAndPassesParams(t *testing.T) {
 		require.Equal(t, 0, status, "%s: %s", module, stderr)
 		assert.Equal(t, []map[string]any{{"input": 1.0, "key": "k", "value": "HI"}}, lines, module)
 	}
-	lines, _, status := wasmRun(t, "", "testdata/wasm/go.wasm", "--function", "params", "--param", "suffix=!", "--value", "hey")
-	assert.Equal(t, 0, status)
-	assert.Equal(t, "hey!", lines[0]["value"])
+	for _, flag := range []string{"--param", "--params"} {
+		lines, _, status := wasmRun(t, "", "testdata/wasm/go.wasm", "--function", "params", flag, "suffix=!", "--value", "hey")
+		assert.Equal(t, 0, status, flag)
+		assert.Equal(t, "hey!", lines[0]["value"], flag)
+	}
 }
 
 func TestWasmRunUsageAndModuleErrors(t *testing.T) {
