@@ -132,6 +132,15 @@ func TestWasmRunRunsEveryABIAndPassesParams(t *testing.T) {
 	}
 }
 
+func TestWasmRunTakesTheProcessorsConverters(t *testing.T) {
+	in := `{"value":"{\"a\":\"b\"}"}` + "\n" + `{"value":"not json"}` + "\n"
+	lines, _, status := wasmRun(t, in, "testdata/wasm/go.wasm", "--function", "to_upper", "--value-converter", "json")
+	assert.Equal(t, 1, status)
+	require.Len(t, lines, 2)
+	assert.Equal(t, `{"A":"B"}`, lines[0]["value"])
+	assert.Equal(t, "wasm_smt: guest function to_upper: host function get_value failed: value: not valid JSON (json converter)", lines[1]["error"])
+}
+
 func TestWasmRunUsageAndModuleErrors(t *testing.T) {
 	_, stderr, status := wasmRun(t, "", "--function", "to_upper")
 	assert.Equal(t, 2, status)
