@@ -27,7 +27,7 @@ var sdkTar []byte
 var sdkFiles = []string{
 	"go/go.mod", "go/*.go",
 	"rust/Cargo.toml", "rust/src/*.rs",
-	"c/benthos_wasm.h",
+	"c/*.h",
 	"assemblyscript/index.ts", "assemblyscript/assembly/*.ts",
 }
 
