@@ -346,12 +346,12 @@ impl Record {
     /// `{"headers":{"<name>":"<base64>"},"topic":"t","key":"<base64>","value":"<base64>"}`.
     /// `null` counts as absent; unknown fields are skipped.
     pub fn from_json(json: &[u8]) -> Result<Record, String> {
-        json::parse_record(json)
+        record_json::parse_record(json)
     }
 
     /// Serialises the record as the ABI's record JSON (absent fields left out).
     pub fn to_json(&self) -> String {
-        json::write_record(self)
+        record_json::write_record(self)
     }
 }
 
@@ -740,6 +740,8 @@ pub fn set_connect_record(msg: Message) {
 // ---------------------------------------------------------------------------------------------
 
 /// Standard base64 (RFC 4648 alphabet, with `=` padding), as used by the record JSON.
+pub mod json;
+
 pub mod base64 {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -817,7 +819,7 @@ pub mod base64 {
 // Record JSON
 // ---------------------------------------------------------------------------------------------
 
-mod json {
+mod record_json {
     use super::{base64, Record};
     use std::collections::BTreeMap;
 
