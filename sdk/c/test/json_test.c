@@ -184,7 +184,7 @@ static void test_setters(void) {
     CHECK(bw_json_set_raw(d, P("n"), "1.", 2, &o, &e) == BW_JSON_INVALID && e.offset == 2);
     /* what is written reads back, control characters and NULs included */
     static const char rt[] = "\x00\x1f\"\\/\xc3\xa9\xf0\x9f\x98\x80";
-    bw_buf back;
+    bw_buf back = {0, 0};
     CHECK(bw_json_set_string(doc_of("{}"), P("k"), rt, sizeof rt - 1, &o, &e) == BW_JSON_OK &&
           bw_json_get_string(o, P("k"), &back, &e) == BW_JSON_OK && back.len == sizeof rt - 1 &&
           memcmp(back.ptr, rt, back.len) == 0);
