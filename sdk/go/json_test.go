@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"reflect"
 	"testing"
+	"unicode/utf8"
 )
 
 const jsonDoc = `{"user": {"name": "bob", "tags": ["a", {"x": 1}], "age": 42},
@@ -223,4 +225,37 @@ func TestJSONRoundTrip(t *testing.T) {
 	if out, _ := SetJSONNumber([]byte(`{}`), 100, "k"); string(out) != `{"k":100}` {
 		t.Errorf("100 written as %s", out)
 	}
+}
+
+// FuzzJSON checks the helpers against encoding/json on any input: the same
+// documents are JSON, and a string written at a path reads back, in a
+// document encoding/json still accepts, with the rest of it unchanged.
+func FuzzJSON(f *testing.F) {
+	for _, seed := range []string{jsonDoc, `{}`, `[1,{"a":"b"}]`, `{"a":{"b":"\ud83d\ude00"}}`, `"x`, `{"a":1,}`, ` 0 `} {
+		f.Add([]byte(seed), "k", "value")
+	}
+	f.Fuzz(func(t *testing.T, doc []byte, key, s string) {
+		_, err := JSONRaw(doc)
+		if valid := json.Valid(doc); valid != (err == nil) {
+			t.Fatalf("%q: encoding/json valid=%v, ours %v", doc, valid, err)
+		}
+		out, err := SetJSONString(doc, s, "outer", key)
+		if err != nil {
+			return // not JSON, or not an object on the way
+		}
+		if !json.Valid(out) {
+			t.Fatalf("wrote invalid JSON %q", out)
+		}
+		if got, err := JSONString(out, "outer", key); err != nil || (utf8.ValidString(s) && got != s) {
+			t.Fatalf("wrote %q at outer.%q, read back %q, %v", s, key, got, err)
+		}
+		var before, after map[string]any
+		if json.Unmarshal(doc, &before) == nil && json.Unmarshal(out, &after) == nil {
+			delete(before, "outer")
+			delete(after, "outer")
+			if !reflect.DeepEqual(before, after) {
+				t.Fatalf("other fields changed: %v -> %v", before, after)
+			}
+		}
+	})
 }
