@@ -291,8 +291,9 @@ static inline bw_json_status bw_json__fail(bw_json_error *err, bw_json_error e) 
 
 /* 1 if the checked key literal at lit equals the NUL-terminated key. */
 static inline int bw_json__key_eq(const bw_u8 *lit, bw_u32 len, const char *key) {
-    bw_u32 n = bw_strlen(key);
-    if (bw_find((bw_buf){(bw_u8 *)lit, len}, "\\", 1) < 0)
+    bw_u32 n = bw_strlen(key), i = 1;
+    while (i + 1 < len && lit[i] != '\\') i++;
+    if (i + 1 >= len) /* no escape: compare the bytes between the quotes */
         return len - 2 == n && bw_mem_eq(lit + 1, key, n);
     bw_buf tmp = bw_buf_new(len);
     tmp.len = bw_json__unquote(lit, len, tmp.ptr);

@@ -8,6 +8,7 @@
 //!   and the eleven extensions (`has_key`, `drop_record`, `emit_record`, `get_param`, `log`, ...);
 //! * it reads and writes the record JSON of `get_record` / `set_record` with a small built-in
 //!   JSON and base64 codec (standard library only, no crates);
+//! * it reads and writes one scalar at a path of a JSON value in place ([`json`]);
 //! * it builds the `i64` error result of a guest function (bit 31 of the length set).
 //!
 //! Two APIs are offered:
