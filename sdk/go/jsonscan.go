@@ -1,6 +1,7 @@
 package smt
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -242,6 +243,16 @@ func jsonUnquote(lit []byte) string {
 	return string(out)
 }
 
+// jsonKeyIs reports whether the checked string literal lit spells key,
+// without allocating when lit has no escapes (the usual case).
+func jsonKeyIs(lit []byte, key string) bool {
+	body := lit[1 : len(lit)-1]
+	if bytes.IndexByte(body, '\\') < 0 {
+		return string(body) == key
+	}
+	return jsonUnquote(lit) == key
+}
+
 // appendJSONString appends s as a string literal: quotes, backslashes and
 // control characters escaped, everything else (UTF-8 included) as it is.
 func appendJSONString(dst []byte, s string) []byte {
@@ -300,7 +311,7 @@ func jsonFind(doc []byte, path []string) (jsonPlace, error) {
 		for doc[s.i] != '}' {
 			keyStart := s.i
 			_ = s.str() // checked above, as is all that follows
-			matches := jsonUnquote(doc[keyStart:s.i]) == key
+			matches := jsonKeyIs(doc[keyStart:s.i], key)
 			s.skipSpace()
 			s.i++ // ':'
 			s.skipSpace()

@@ -242,6 +242,18 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): bool {
   return memory.compare(a.dataStart, b.dataStart, <usize>a.length) == 0;
 }
 
+/** Whether the checked string literal d[start..end) spells `key` (UTF-8), without allocating
+ * when it has no escapes (the usual case). */
+function keyIs(d: Uint8Array, start: i32, end: i32, key: Uint8Array): bool {
+  let escaped = false;
+  for (let i = start + 1; i < end - 1; i++) if (d[i] == 0x5c) escaped = true;
+  if (!escaped) {
+    return end - start - 2 == key.length &&
+      memory.compare(d.dataStart + <usize>(start + 1), key.dataStart, <usize>key.length) == 0;
+  }
+  return bytesEqual(unquote(d, start, end), key);
+}
+
 /** Where a path leads: the value d[start..end), or the object lacking key path[missing],
  * whose closing brace is at `close`. */
 class Place {
@@ -277,7 +289,7 @@ function find(doc: Uint8Array, path: string[]): Result<Place> {
     while (doc[s.i] != 0x7d) {
       const keyStart = s.i;
       s.string();
-      const matches = bytesEqual(unquote(doc, keyStart, s.i), key);
+      const matches = keyIs(doc, keyStart, s.i, key);
       s.skipSpace();
       s.i++; // ':'
       s.skipSpace();

@@ -288,6 +288,16 @@ fn unquote(lit: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Whether the checked string literal `lit` spells `key`, without allocating when it has no
+/// escapes (the usual case).
+fn key_is(lit: &[u8], key: &str) -> bool {
+    let body = &lit[1..lit.len() - 1];
+    if !body.contains(&b'\\') {
+        return body == key.as_bytes();
+    }
+    unquote(lit) == key.as_bytes()
+}
+
 // ---- scanning ------------------------------------------------------------------------------
 
 /// Where a path leads: the value's byte range, or the object lacking key `path[depth]`, whose
@@ -460,7 +470,7 @@ fn find(doc: &[u8], path: &[&str]) -> Result<Place, Error> {
         while doc[s.i] != b'}' {
             let key_start = s.i;
             let _ = s.string();
-            let matches = unquote(&doc[key_start..s.i]) == key.as_bytes();
+            let matches = key_is(&doc[key_start..s.i], key);
             s.skip_space();
             s.i += 1; // ':'
             s.skip_space();
