@@ -4,7 +4,8 @@
 #   2. rebuilds every .wasm in testdata/ from source,
 #   3. checks formatting and go vet,
 #   4. runs the guest SDKs' own tests (Go, C, AssemblyScript, Rust) and the
-#      peer-ABI guests' (Data Transforms in Go and Rust, Connect wasm),
+#      peer-ABI guests' (Data Transforms in Go and Rust, Connect wasm), and
+#      builds and tests each SDK README's complete example (scripts/sdk-examples.sh),
 #   5. fuzzes each Go fuzz target for a bounded time (scripts/fuzz.sh),
 #   6. runs the benchmarks briefly (bench/run.sh with QUICK=1),
 #   7. runs go test -race over the host, which also lints and unit-tests
@@ -55,6 +56,8 @@ rust_test=$(mktemp -d)
 /usr/bin/rustc --edition 2021 --test -o "$rust_test/transform_test" testdata/transform/rust/transform.rs
 "$rust_test/transform_test"
 rm -rf "$rust_test"
+# Each SDK README's complete example: built as a guest author would, its tests: block run.
+scripts/sdk-examples.sh
 
 step "fuzzing, 10 s per target (failing inputs land in testdata/fuzz)"
 FUZZTIME="${FUZZTIME:-10s}" scripts/fuzz.sh

@@ -20,6 +20,9 @@
  *     writer), base64, decimal formatting;
  *   - bw_error / bw_error_n to return an error to the host (bit 31 of the length).
  *
+ * benthos_wasm_json.h (which includes this header) adds helpers that read and write one
+ * string, number, boolean or null at a path of a JSON value, such as the record's value.
+ *
  * Exactly one .c file of a module must define BENTHOS_WASM_IMPLEMENTATION before including
  * this header: that file gets the allocator, the "alloc"/"dealloc" exports, the record JSON
  * and base64 code (and weak memcpy/memmove/memset, which clang may emit calls to; define

@@ -29,6 +29,10 @@
 // functions it can reach, so one that uses none of these runs on hosts of
 // the original ABI.
 //
+// For JSON values, [JSONString], [JSONInt], [SetJSONString] and their kin read
+// and write one scalar at a path of object keys, splicing the new value into
+// the document's bytes so that everything else stays as it was.
+//
 // A host running Go guests must give them a real monotonic clock (with
 // wazero: ModuleConfig.WithSysNanotime): with wazero's default fake clock the
 // Go garbage collector stops collecting after about a hundred cycles and the

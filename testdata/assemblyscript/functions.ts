@@ -6,7 +6,7 @@ import {
   getValue, setValue, setValueString, setKey, getHeader, setHeader, setHeaderString,
   hasKey, hasHeader, removeHeader, headerNames, partition, timestamp, setTimestamp,
   drop, emit, param, getRecord, setRecord, log as hostLog, error, errorBytes, OK,
-  asciiUpper, utf8, concat, indexOf, split, startsWith, ByteWriter,
+  asciiUpper, utf8, concat, indexOf, split, startsWith, ByteWriter, json,
 } from "../../sdk/assemblyscript/assembly/index";
 
 // The host calls the allocator; the entry file must export it.
@@ -127,4 +127,27 @@ export function params(): u64 {
 /** Logs "log: " followed by the value at info level; the record is unchanged. */
 export function log(): void {
   hostLog.writeBytes(1, concat(utf8("log: "), getValue()));
+}
+
+// ---- JSON helpers ----------------------------------------------------------------------------
+
+/** The string at path ["email"] of the JSON value becomes its first character, "***@" and its
+ * domain; every other byte of the value stays as it was. The helpers' errors are returned as
+ * they are, prefixed. */
+export function mask_json_email(): u64 {
+  const value = getValue();
+  const email = json.getString(value, ["email"]);
+  if (!email.ok) return error("mask_json_email: " + email.error!.message);
+  const out = json.setString(value, ["email"], maskEmail(email.value));
+  if (!out.ok) return error("mask_json_email: " + out.error!.message);
+  setValue(out.value);
+  return OK;
+}
+
+/** bob@example.com becomes b***@example.com (the first character whole, even outside the
+ * BMP); without a user part, "***". */
+function maskEmail(e: string): string {
+  const at = e.indexOf("@");
+  if (at <= 0) return "***";
+  return String.fromCodePoint(e.codePointAt(0)) + "***@" + e.slice(at + 1);
 }

@@ -1,10 +1,11 @@
 /*
  * Conformance guest for the `wasm_smt` host ABI, written against the C SDK
- * (sdk/c/benthos_wasm.h). Built by build.sh into testdata/wasm/c.wasm.
+ * (sdk/c/benthos_wasm.h, and sdk/c/benthos_wasm_json.h for mask_json_email).
+ * Built by build.sh into testdata/wasm/c.wasm.
  * The functions and their behaviour are listed in testdata/FUNCTIONS.md.
  */
 #define BENTHOS_WASM_IMPLEMENTATION
-#include "benthos_wasm.h"
+#include "benthos_wasm_json.h" /* includes benthos_wasm.h */
 
 static void ascii_upper(bw_buf b) { bw_upper_ascii(b.ptr, b.len); }
 
@@ -192,4 +193,55 @@ BW_EXPORT("log") void log_value(void) {
     bw_log(BW_LOG_INFO, msg.ptr, msg.len);
     bw_free(msg);
     bw_free(v);
+}
+
+/* ---- JSON helpers ------------------------------------------------------------------- */
+
+/* An error "mask_json_email: <the helper's message>". */
+static bw_u64 mask_json_error(const bw_json_error *err, const char *const *path, bw_u32 n) {
+    static const char prefix[] = "mask_json_email: ";
+    const bw_u32 p = sizeof prefix - 1;
+    bw_buf m = bw_json_error_message(err, path, n);
+    bw_buf msg = bw_buf_new(p + m.len);
+    bw_copy(msg.ptr, prefix, p);
+    bw_copy(msg.ptr + p, m.ptr, m.len);
+    bw_free(m);
+    return bw_error_buf(msg);
+}
+
+/* The length of the UTF-8 character starting with byte c (1 for a stray byte). */
+static bw_u32 utf8_len(bw_u8 c) { return c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1; }
+
+/* The string at path ["email"] of the JSON value becomes its first character, "***@" and
+ * its domain (without a user part: "***"); every other byte of the value stays as it was.
+ * The helpers' errors are returned as they are, prefixed. */
+BW_EXPORT("mask_json_email") bw_u64 mask_json_email(void) {
+    static const char *const path[] = {"email"};
+    bw_json_error err;
+    bw_buf v = bw_get_value(), email, out;
+    if (bw_json_get_string(v, path, 1, &email, &err) != BW_JSON_OK) {
+        bw_free(v);
+        return mask_json_error(&err, path, 1);
+    }
+    long at = bw_find(email, "@", 1);
+    bw_buf masked = bw_buf_new(email.len + 4);
+    if (at <= 0) {
+        bw_copy(masked.ptr, "***", 3);
+        masked.len = 3;
+    } else {
+        bw_u32 first = utf8_len(email.ptr[0]), domain = email.len - (bw_u32)at - 1;
+        if (first > (bw_u32)at) first = (bw_u32)at; /* a stray byte before the '@' */
+        bw_copy(masked.ptr, email.ptr, first);
+        bw_copy(masked.ptr + first, "***@", 4);
+        bw_copy(masked.ptr + first + 4, email.ptr + at + 1, domain);
+        masked.len = first + 4 + domain;
+    }
+    bw_json_status st = bw_json_set_string(v, path, 1, masked.ptr, masked.len, &out, &err);
+    bw_free(masked);
+    bw_free(email);
+    bw_free(v);
+    if (st != BW_JSON_OK) return mask_json_error(&err, path, 1);
+    bw_set_value(out.ptr, out.len);
+    bw_free(out);
+    return BW_OK;
 }

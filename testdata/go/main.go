@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	smt "github.com/benthos-wasm/benthos-wasm/sdk/go"
 )
@@ -200,4 +201,36 @@ func params() uint64 {
 //go:wasmexport log
 func logValue() {
 	smt.Log(smt.LevelInfo, "log: "+string(smt.Value()))
+}
+
+// JSON helpers.
+
+// mask_json_email: the string at path ["email"] of the JSON value becomes
+// its first character, "***@" and its domain; every other byte of the value
+// stays as it was. The helpers' errors are returned as they are, prefixed.
+//
+//go:wasmexport mask_json_email
+func maskJSONEmail() uint64 {
+	value := smt.Value()
+	email, err := smt.JSONString(value, "email")
+	if err != nil {
+		return smt.Error("mask_json_email: " + err.Error())
+	}
+	out, err := smt.SetJSONString(value, maskEmail(email), "email")
+	if err != nil {
+		return smt.Error("mask_json_email: " + err.Error())
+	}
+	smt.SetValue(out)
+	return 0
+}
+
+// maskEmail keeps the first character (a whole code point) and the domain:
+// bob@example.com becomes b***@example.com; without a user part, "***".
+func maskEmail(e string) string {
+	at := strings.IndexByte(e, '@')
+	if at <= 0 {
+		return "***"
+	}
+	_, first := utf8.DecodeRuneInString(e)
+	return e[:first] + "***@" + e[at+1:]
 }

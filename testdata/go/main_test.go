@@ -102,3 +102,13 @@ func TestUpperIsASCII(t *testing.T) {
 		t.Fatalf("transform: %v %+v", err, h.Record)
 	}
 }
+
+func TestMaskJSONEmail(t *testing.T) {
+	h := host(`{"user":"bob", "email":"\u00e9lo@example.com"}`)
+	if err := h.Run(maskJSONEmail); err != nil || string(h.Record.Value) != `{"user":"bob", "email":"é***@example.com"}` {
+		t.Fatalf("mask_json_email: %v %s", err, h.Record.Value)
+	}
+	if err := host(`{"email":1}`).Run(maskJSONEmail); err == nil || err.Error() != "mask_json_email: path email: a number, not a string" {
+		t.Fatalf("mask_json_email of a number: %v", err)
+	}
+}

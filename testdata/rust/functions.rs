@@ -168,3 +168,33 @@ pub extern "C" fn log() {
     msg.extend_from_slice(&record::value());
     benthos_wasm_sdk::log::log_bytes(benthos_wasm_sdk::log::Level::Info, &msg);
 }
+
+// ---------------------------------------------------------------------------------------------
+// JSON helpers
+// ---------------------------------------------------------------------------------------------
+
+/// The string at path ["email"] of the JSON value becomes its first character, "***@" and its
+/// domain; every other byte of the value stays as it was. The helpers' errors are returned as
+/// they are, prefixed.
+#[no_mangle]
+pub extern "C" fn mask_json_email() -> u64 {
+    let value = record::value();
+    let masked = json::get_string(&value, &["email"])
+        .and_then(|email| json::set_string(&value, &["email"], &mask_email(&email)));
+    match masked {
+        Ok(out) => {
+            record::set_value(&out);
+            OK
+        }
+        Err(e) => error_result(&format!("mask_json_email: {}", e)),
+    }
+}
+
+/// bob@example.com becomes b***@example.com (the first character whole); without a user
+/// part, "***".
+fn mask_email(e: &str) -> String {
+    match (e.find('@'), e.chars().next()) {
+        (Some(at), Some(first)) if at > 0 => format!("{}***@{}", first, &e[at + 1..]),
+        _ => "***".to_string(),
+    }
+}

@@ -27,6 +27,8 @@ export { Record, writeJSONString } from "./record";
 export { ByteWriter, utf8, str, asciiUpper, asciiLower, startsWith, indexOf, split, concat } from "./bytes";
 import * as base64 from "./base64";
 export { base64 };
+import * as json from "./json";
+export { json };
 
 // ---- value -----------------------------------------------------------------------------------
 

@@ -11,6 +11,8 @@ import {
 } from "../assembly/index";
 
 export { alloc, dealloc } from "../assembly/index";
+// The JSON helpers' tests (test_json_*) live in their own file.
+export * from "./json.test";
 
 function eqBytes(a: Uint8Array | null, b: string): bool {
   if (a === null) return false;

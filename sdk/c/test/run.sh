@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds and runs the native unit tests of sdk/c/benthos_wasm.h (test.c) with the host C
-# compiler. Exits non-zero on failure; the last line is "N passed, M failed".
+# Builds and runs the native unit tests of sdk/c/benthos_wasm.h (test.c) and
+# sdk/c/benthos_wasm_json.h (json_test.c) with the host C compiler. Exits non-zero on
+# failure; each program ends with a line "N passed, M failed".
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,3 +19,6 @@ if echo 'int main(void){return 0;}' | "$CC" -x c -fsanitize=undefined -fno-sanit
 fi
 "$CC" "${flags[@]}" -o "$tmp/test" "$here/test.c"
 "$tmp/test"
+# The JSON helpers (benthos_wasm_json.h), a program of their own.
+"$CC" "${flags[@]}" -o "$tmp/json_test" "$here/json_test.c"
+"$tmp/json_test"

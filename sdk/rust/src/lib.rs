@@ -8,6 +8,7 @@
 //!   and the eleven extensions (`has_key`, `drop_record`, `emit_record`, `get_param`, `log`, ...);
 //! * it reads and writes the record JSON of `get_record` / `set_record` with a small built-in
 //!   JSON and base64 codec (standard library only, no crates);
+//! * it reads and writes one scalar at a path of a JSON value in place ([`json`]);
 //! * it builds the `i64` error result of a guest function (bit 31 of the length set).
 //!
 //! Two APIs are offered:
@@ -346,12 +347,12 @@ impl Record {
     /// `{"headers":{"<name>":"<base64>"},"topic":"t","key":"<base64>","value":"<base64>"}`.
     /// `null` counts as absent; unknown fields are skipped.
     pub fn from_json(json: &[u8]) -> Result<Record, String> {
-        json::parse_record(json)
+        record_json::parse_record(json)
     }
 
     /// Serialises the record as the ABI's record JSON (absent fields left out).
     pub fn to_json(&self) -> String {
-        json::write_record(self)
+        record_json::write_record(self)
     }
 }
 
@@ -740,6 +741,8 @@ pub fn set_connect_record(msg: Message) {
 // ---------------------------------------------------------------------------------------------
 
 /// Standard base64 (RFC 4648 alphabet, with `=` padding), as used by the record JSON.
+pub mod json;
+
 pub mod base64 {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -817,7 +820,7 @@ pub mod base64 {
 // Record JSON
 // ---------------------------------------------------------------------------------------------
 
-mod json {
+mod record_json {
     use super::{base64, Record};
     use std::collections::BTreeMap;
 
