@@ -281,19 +281,31 @@ type httpRequest struct {
 	header                    http.Header
 }
 
-// The translated Confluent HTTP sink sends each batch of records as one
-// request: the method, the URL with the record's topic, the headers and
-// basic auth, the body built from batch.prefix, separator and suffix.
-func TestConfluentHTTPSinkSendsRequests(t *testing.T) {
+// recordingServer is a loopback HTTP server that keeps every request it
+// gets; requests returns those so far.
+func recordingServer(t *testing.T) (srv *httptest.Server, requests func() []httpRequest) {
+	t.Helper()
 	var mu sync.Mutex
 	var reqs []httpRequest
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		mu.Lock()
 		reqs = append(reqs, httpRequest{r.Method, r.URL.Path, r.URL.RawQuery, string(b), r.Header.Clone()})
 		mu.Unlock()
 	}))
 	t.Cleanup(srv.Close)
+	return srv, func() []httpRequest {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]httpRequest(nil), reqs...)
+	}
+}
+
+// The translated Confluent HTTP sink sends each batch of records as one
+// request: the method, the URL with the record's topic, the headers and
+// basic auth, the body built from batch.prefix, separator and suffix.
+func TestConfluentHTTPSinkSendsRequests(t *testing.T) {
+	srv, requests := recordingServer(t)
 	broker, err := kafka.StartDevBroker(kafka.DevBrokerConfig{Topics: []string{"orders"}})
 	require.NoError(t, err)
 	t.Cleanup(broker.Close)
@@ -331,13 +343,11 @@ batch.separator=,
 	deadline := time.Now().Add(30 * time.Second)
 	var bodies []string
 	for {
-		mu.Lock()
+		got := requests()
 		bodies = bodies[:0]
-		for _, r := range reqs {
+		for _, r := range got {
 			bodies = append(bodies, r.body)
 		}
-		got := append([]httpRequest(nil), reqs...)
-		mu.Unlock()
 		if strings.Join(bodies, "") == `[{"n":0},{"n":1}][{"n":2},{"n":3}]` {
 			for _, r := range got {
 				assert.Equal(t, http.MethodPut, r.method)
@@ -363,15 +373,7 @@ batch.separator=,
 // its own line (the connector's default separator and suffix), with the
 // static Authorization header from the environment; a tombstone is refused.
 func TestAivenHTTPSinkSendsRequests(t *testing.T) {
-	var mu sync.Mutex
-	var reqs []httpRequest
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		reqs = append(reqs, httpRequest{r.Method, r.URL.Path, r.URL.RawQuery, string(b), r.Header.Clone()})
-		mu.Unlock()
-	}))
-	t.Cleanup(srv.Close)
+	srv, requests := recordingServer(t)
 	broker, err := kafka.StartDevBroker(kafka.DevBrokerConfig{Topics: []string{"domain_a.events"}})
 	require.NoError(t, err)
 	t.Cleanup(broker.Close)
@@ -402,14 +404,10 @@ func TestAivenHTTPSinkSendsRequests(t *testing.T) {
 
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		mu.Lock()
-		got := append([]httpRequest(nil), reqs...)
-		mu.Unlock()
+		got := requests()
 		if len(got) > 0 {
 			time.Sleep(2 * time.Second) // the tombstone, delivered again and again, is never sent
-			mu.Lock()
-			got = append([]httpRequest(nil), reqs...)
-			mu.Unlock()
+			got = requests()
 			require.Len(t, got, 1, "one request for the batch of three")
 			r := got[0]
 			assert.Equal(t, http.MethodPost, r.method)

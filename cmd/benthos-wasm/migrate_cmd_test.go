@@ -22,8 +22,17 @@ import (
 // returns stdout, stderr and the exit status.
 func migrateRun(t *testing.T, dir string, args ...string) (stdout, stderr string, status int) {
 	t.Helper()
-	cmd := exec.Command(binary, append([]string{"migrate", "kafka-connect"}, args...)...)
+	return runBinary(t, dir, nil, "", append([]string{"migrate", "kafka-connect"}, args...)...)
+}
+
+// runBinary runs the binary in dir with env added and stdin, and returns
+// its stdout, its stderr and its exit status.
+func runBinary(t *testing.T, dir string, env []string, stdin string, args ...string) (stdout, stderr string, status int) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
 	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdin = strings.NewReader(stdin)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,25 +11,12 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// runIn runs the binary in dir with env added; it returns the combined
-// output and the exit status.
+// runIn runs the binary in dir with env added; it returns stdout and
+// stderr together, and the exit status.
 func runIn(t *testing.T, dir string, env []string, args ...string) (string, int) {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-		return out.String(), 0
-	case errors.As(err, &exit):
-		return out.String(), exit.ExitCode()
-	}
-	require.NoError(t, err)
-	return "", -1
+	stdout, stderr, status := runBinary(t, dir, env, "", args...)
+	return stdout + stderr, status
 }
 
 // A guest author's first minutes, in each language, from a clean directory:

@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -15,23 +12,11 @@ import (
 // wasmRun runs `benthos-wasm wasm run args...` from the repository root
 // with stdin, and returns its output lines decoded, its standard error and
 // its exit status.
-func wasmRun(t *testing.T, stdin string, args ...string) (lines []map[string]any, stderr string, status int) {
+func wasmRun(t *testing.T, stdin string, args ...string) ([]map[string]any, string, int) {
 	t.Helper()
-	cmd := exec.Command(binary, append([]string{"wasm", "run"}, args...)...)
-	cmd.Dir = repoRoot
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &exit):
-		status = exit.ExitCode()
-	default:
-		require.NoError(t, err)
-	}
-	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+	stdout, stderr, status := runBinary(t, repoRoot, nil, stdin, append([]string{"wasm", "run"}, args...)...)
+	var lines []map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(stdout), "\n") {
 		if l == "" {
 			continue
 		}
@@ -39,7 +24,7 @@ func wasmRun(t *testing.T, stdin string, args ...string) (lines []map[string]any
 		require.NoError(t, json.Unmarshal([]byte(l), &m), "every output line is a JSON object: %q", l)
 		lines = append(lines, m)
 	}
-	return lines, errOut.String(), status
+	return lines, stderr, status
 }
 
 func TestWasmRunPrintsTheRecordsTheFunctionGivesBack(t *testing.T) {
