@@ -149,3 +149,22 @@ export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(b, a.length);
   return out;
 }
+
+/** Appends code point c to w in UTF-8. */
+export function putUTF8(w: ByteWriter, c: u32): void {
+  if (c < 0x80) {
+    w.byte(c);
+  } else if (c < 0x800) {
+    w.byte(0xc0 | (c >> 6));
+    w.byte(0x80 | (c & 0x3f));
+  } else if (c < 0x10000) {
+    w.byte(0xe0 | (c >> 12));
+    w.byte(0x80 | ((c >> 6) & 0x3f));
+    w.byte(0x80 | (c & 0x3f));
+  } else {
+    w.byte(0xf0 | (c >> 18));
+    w.byte(0x80 | ((c >> 12) & 0x3f));
+    w.byte(0x80 | ((c >> 6) & 0x3f));
+    w.byte(0x80 | (c & 0x3f));
+  }
+}

@@ -12,7 +12,7 @@
 // spacing, the spelling of numbers). A path goes through objects only: array indexes are not
 // supported. With duplicate keys the last one counts, as in JSON.parse.
 
-import { ByteWriter } from "./bytes";
+import { ByteWriter, putUTF8 } from "./bytes";
 import { writeJSONString } from "./record";
 
 /** The document is not one JSON value. */
@@ -182,23 +182,6 @@ function hex4(d: Uint8Array, i: i32): i32 {
   return r;
 }
 
-function putUTF8(w: ByteWriter, c: u32): void {
-  if (c < 0x80) {
-    w.byte(c);
-  } else if (c < 0x800) {
-    w.byte(0xc0 | (c >> 6));
-    w.byte(0x80 | (c & 0x3f));
-  } else if (c < 0x10000) {
-    w.byte(0xe0 | (c >> 12));
-    w.byte(0x80 | ((c >> 6) & 0x3f));
-    w.byte(0x80 | (c & 0x3f));
-  } else {
-    w.byte(0xf0 | (c >> 18));
-    w.byte(0x80 | ((c >> 12) & 0x3f));
-    w.byte(0x80 | ((c >> 6) & 0x3f));
-    w.byte(0x80 | (c & 0x3f));
-  }
-}
 
 /** The UTF-8 bytes of the checked string literal d[start..end), unescaped. A lone surrogate
  * becomes U+FFFD. */

@@ -5,7 +5,7 @@
 // An absent key, value or topic is left out (null here); an empty one is "" (a zero-length
 // Uint8Array / string here).
 
-import { ByteWriter } from "./bytes";
+import { ByteWriter, putUTF8 } from "./bytes";
 import { encodeInto, decodeFrom } from "./base64";
 
 /** A whole record. null is absent; a zero-length array is empty. */
@@ -468,20 +468,3 @@ class Parser {
   }
 }
 
-function putUTF8(w: ByteWriter, c: u32): void {
-  if (c < 0x80) {
-    w.byte(c);
-  } else if (c < 0x800) {
-    w.byte(0xc0 | (c >> 6));
-    w.byte(0x80 | (c & 0x3f));
-  } else if (c < 0x10000) {
-    w.byte(0xe0 | (c >> 12));
-    w.byte(0x80 | ((c >> 6) & 0x3f));
-    w.byte(0x80 | (c & 0x3f));
-  } else {
-    w.byte(0xf0 | (c >> 18));
-    w.byte(0x80 | ((c >> 12) & 0x3f));
-    w.byte(0x80 | ((c >> 6) & 0x3f));
-    w.byte(0x80 | (c & 0x3f));
-  }
-}
