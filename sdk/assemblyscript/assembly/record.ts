@@ -149,19 +149,7 @@ export function writeJSONString(w: ByteWriter, s: string): void {
       }
     }
     if (c >= 0xd800 && c < 0xe000) c = 0xfffd; // lone surrogate: not representable in UTF-8
-    if (c < 0x800) {
-      w.byte(0xc0 | (c >> 6));
-      w.byte(0x80 | (c & 0x3f));
-    } else if (c < 0x10000) {
-      w.byte(0xe0 | (c >> 12));
-      w.byte(0x80 | ((c >> 6) & 0x3f));
-      w.byte(0x80 | (c & 0x3f));
-    } else {
-      w.byte(0xf0 | (c >> 18));
-      w.byte(0x80 | ((c >> 12) & 0x3f));
-      w.byte(0x80 | ((c >> 6) & 0x3f));
-      w.byte(0x80 | (c & 0x3f));
-    }
+    putUTF8(w, c);
   }
   w.byte(34);
 }
