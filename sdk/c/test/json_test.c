@@ -37,17 +37,7 @@ void bw_host_log(bw_i32 level, const void *p, bw_u32 n) { (void)level, (void)p, 
 
 /* ---- checks --------------------------------------------------------------------------- */
 
-static int passed, failed;
-
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (cond) {                                                                  \
-            passed++;                                                                \
-        } else {                                                                     \
-            failed++;                                                                \
-            fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond);      \
-        }                                                                            \
-    } while (0)
+#include "check.h"
 
 static bw_buf doc_of(const char *s) { return (bw_buf){(bw_u8 *)s, (bw_u32)strlen(s)}; }
 static int is(bw_buf b, const char *s) { return b.len == strlen(s) && memcmp(b.ptr, s, b.len) == 0; }
@@ -197,6 +187,5 @@ int main(void) {
     test_errors();
     test_syntax();
     test_setters();
-    printf("json: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_report("json: ");
 }

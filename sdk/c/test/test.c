@@ -13,17 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int passed, failed;
-
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (cond) {                                                                  \
-            passed++;                                                                \
-        } else {                                                                     \
-            failed++;                                                                \
-            fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond);      \
-        }                                                                            \
-    } while (0)
+#include "check.h"
 
 static int buf_is(bw_buf b, const void *p, size_t n) { return b.len == n && memcmp(b.ptr, p, n) == 0; }
 #define BUF_IS(b, s) buf_is((b), (s), sizeof(s) - 1)
@@ -482,6 +472,5 @@ int main(void) {
     test_helpers();
     test_mock_host();
     test_allocator();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return check_report("");
 }
