@@ -70,18 +70,28 @@ func collect(t *testing.T, addr string, topics ...string) *collector {
 func collectWith(t *testing.T, opts []kgo.Opt, topics ...string) *collector {
 	t.Helper()
 	c := &collector{}
-	cl, err := kgo.NewClient(append(opts, kgo.ConsumeTopics(topics...),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxWait(200*time.Millisecond))...)
+	pollInBackground(t, append(opts, kgo.ConsumeTopics(topics...),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxWait(200*time.Millisecond)),
+		func(records []*kgo.Record) {
+			c.mu.Lock()
+			c.records = append(c.records, records...)
+			c.mu.Unlock()
+		})
+	return c
+}
+
+// pollInBackground consumes with a client of opts until the test ends,
+// handing each poll's records to handle.
+func pollInBackground(t *testing.T, opts []kgo.Opt, handle func([]*kgo.Record)) {
+	t.Helper()
+	cl, err := kgo.NewClient(opts...)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		for ctx.Err() == nil {
-			fetches := cl.PollFetches(ctx)
-			c.mu.Lock()
-			c.records = append(c.records, fetches.Records()...)
-			c.mu.Unlock()
+			handle(cl.PollFetches(ctx).Records())
 		}
 	}()
 	t.Cleanup(func() {
@@ -89,7 +99,6 @@ func collectWith(t *testing.T, opts []kgo.Opt, topics ...string) *collector {
 		<-done
 		cl.Close()
 	})
-	return c
 }
 
 // snapshot returns the records collected so far.

@@ -97,18 +97,13 @@ type arrivals struct {
 func watchArrivals(t *testing.T, addr, topic string) *arrivals {
 	t.Helper()
 	a := &arrivals{}
-	cl, err := kgo.NewClient(kgo.SeedBrokers(addr), kgo.ConsumeTopics(topic),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxWait(100*time.Millisecond))
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for ctx.Err() == nil {
-			fetches := cl.PollFetches(ctx)
+	pollInBackground(t, []kgo.Opt{kgo.SeedBrokers(addr), kgo.ConsumeTopics(topic),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxWait(100 * time.Millisecond)},
+		func(records []*kgo.Record) {
 			now := time.Now()
 			a.mu.Lock()
-			for _, r := range fetches.Records() {
+			defer a.mu.Unlock()
+			for _, r := range records {
 				i, err := strconv.Atoi(strings.TrimPrefix(string(r.Value), "R-"))
 				if err != nil || !strings.HasPrefix(string(r.Value), "R-") {
 					a.bad = append(a.bad, string(r.Value))
@@ -116,14 +111,7 @@ func watchArrivals(t *testing.T, addr, topic string) *arrivals {
 				}
 				a.seen = append(a.seen, arrival{index: i, at: now})
 			}
-			a.mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		cl.Close()
-	})
+		})
 	return a
 }
 
