@@ -20,6 +20,22 @@ func parseInput(yaml string) (*input, error) {
 	return newInput(conf, service.MockResources())
 }
 
+// configError is a config and the text its error must contain.
+type configError struct{ yaml, want string }
+
+// assertConfigErrors checks that parse refuses every config of tests with
+// an error containing its want.
+func assertConfigErrors[T any](t *testing.T, parse func(string) (T, error), tests map[string]configError) {
+	t.Helper()
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := parse(tt.yaml)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
 func parseOutput(yaml string) (*output, error) {
 	conf, err := outputSpec().ParseYAML(yaml, nil)
 	if err != nil {
@@ -143,7 +159,7 @@ start_from_oldest: false
 }
 
 func TestInputConfigErrorsNameTheField(t *testing.T) {
-	tests := map[string]struct{ yaml, want string }{
+	assertConfigErrors(t, parseInput, map[string]configError{
 		"no brokers":          {"seed_brokers: [ '' ]\ntopics: [a]", "field seed_brokers: no broker address given"},
 		"bad topic":           {"seed_brokers: [x]\ntopics: [ 'a:x' ]", `field topics: item "a:x": partition "x" is not a non-negative integer`},
 		"partitions in group": {"seed_brokers: [x]\ntopics: [ 'a:1' ]\nconsumer_group: g", "field topics: explicit partitions (topic:partition) cannot be used with a consumer_group"},
@@ -153,14 +169,7 @@ func TestInputConfigErrorsNameTheField(t *testing.T) {
 		"fetch max wait":      {"seed_brokers: [x]\ntopics: [a]\nfetch_max_wait: 0s", "field fetch_max_wait: 0s is shorter than 1ms"},
 		"sasl mechanism":      {"seed_brokers: [x]\ntopics: [a]\nsasl: [ { mechanism: PLAIN }, { mechanism: GSSAPI } ]", `field sasl[1]: mechanism: unknown SASL mechanism "GSSAPI"`},
 		"tls":                 {"seed_brokers: [x]\ntopics: [a]\ntls: { enabled: true, root_cas_file: /does/not/exist.pem }", "field tls: "},
-	}
-	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) {
-			_, err := parseInput(tt.yaml)
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), tt.want)
-		})
-	}
+	})
 }
 
 func TestOutputConfigEveryField(t *testing.T) {
@@ -257,21 +266,14 @@ func TestOutputConfigTimestampInSeconds(t *testing.T) {
 }
 
 func TestOutputConfigErrorsNameTheField(t *testing.T) {
-	tests := map[string]struct{ yaml, want string }{
+	assertConfigErrors(t, parseOutput, map[string]configError{
 		"manual without partition": {"seed_brokers: [x]\ntopic: t\npartitioner: manual", "field partition: required when partitioner is manual"},
 		"partition without manual": {"seed_brokers: [x]\ntopic: t\npartition: '1'", "field partition: only used when partitioner is manual"},
 		"two timestamps":           {"seed_brokers: [x]\ntopic: t\ntimestamp: '1'\ntimestamp_ms: '1'", "fields timestamp and timestamp_ms: set at most one"},
 		"idempotent acks":          {"seed_brokers: [x]\ntopic: t\nacks: none", `field acks: idempotent_write requires acks: all, got "none"`},
 		"max message bytes":        {"seed_brokers: [x]\ntopic: t\nmax_message_bytes: lots", "field max_message_bytes:"},
 		"bad interpolation":        {"seed_brokers: [x]\ntopic: '${! nope( }'", "field topic:"},
-	}
-	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) {
-			_, err := parseOutput(tt.yaml)
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), tt.want)
-		})
-	}
+	})
 }
 
 func TestLintRulesNameTheField(t *testing.T) {
