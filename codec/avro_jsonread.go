@@ -156,40 +156,24 @@ func (r *jsonReader) plainPrimitive(s avro.Schema) (v any, ok bool, err error) {
 
 // record reads an object into a record, fields in any order.
 func (r *jsonReader) record(s *avro.RecordSchema) (any, error) {
-	if r.peek() != '{' {
-		return nil, errNoFit
-	}
-	r.pos++
 	fields := s.Fields()
 	out := make(map[string]any, len(fields))
 	next := 0 // fields usually come in schema order: try that one first
-	for first := true; ; first = false {
-		if r.peek() == '}' {
-			r.pos++
-			break
-		}
-		if !first {
-			if err := r.expect(','); err != nil {
-				return nil, err
-			}
-		}
-		key, err := r.stringToken()
-		if err != nil {
-			return nil, err
-		}
-		if err := r.expect(':'); err != nil {
-			return nil, err
-		}
+	err := r.members(func(key string) error {
 		f := fieldNamed(fields, key, next)
 		if f < 0 {
-			return nil, errNoFit
+			return errNoFit
 		}
 		next = f + 1
 		v, err := r.value(fields[f].Type())
 		if err != nil {
-			return nil, err
+			return err
 		}
 		out[fields[f].Name()] = v
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(out) < len(fields) {
 		for _, f := range fields {
@@ -243,33 +227,49 @@ func (r *jsonReader) array(s *avro.ArraySchema) (any, error) {
 }
 
 func (r *jsonReader) avroMap(s *avro.MapSchema) (any, error) {
+	out := map[string]any{}
+	err := r.members(func(key string) error {
+		v, err := r.value(s.Values())
+		if err != nil {
+			return err
+		}
+		out[key] = v
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// members reads an object, calling each with every member's key once the
+// reader is at the member's value, which each must read. A value that is
+// not an object does not fit.
+func (r *jsonReader) members(each func(key string) error) error {
 	if r.peek() != '{' {
-		return nil, errNoFit
+		return errNoFit
 	}
 	r.pos++
-	out := map[string]any{}
 	for first := true; ; first = false {
 		if r.peek() == '}' {
 			r.pos++
-			return out, nil
+			return nil
 		}
 		if !first {
 			if err := r.expect(','); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		key, err := r.stringToken()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if err := r.expect(':'); err != nil {
-			return nil, err
+			return err
 		}
-		v, err := r.value(s.Values())
-		if err != nil {
-			return nil, err
+		if err := each(key); err != nil {
+			return err
 		}
-		out[key] = v
 	}
 }
 
