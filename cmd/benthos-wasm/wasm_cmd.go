@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -66,32 +67,42 @@ func wasmCommand() *cli.Command {
 // inspectArguments are what `wasm inspect` was given.
 type inspectArguments struct{ module, function, abi string }
 
-// inspectArgs reads `MODULE [--function NAME] [--abi ABI]`: urfave/cli stops
-// parsing flags at the first argument, so flags after the module arrive
-// here as plain arguments.
+// inspectArgs reads `MODULE [--function NAME] [--abi ABI]`; function and
+// abiName are what urfave/cli parsed before the module.
 func inspectArgs(args []string, function, abiName string) (inspectArguments, bool) {
-	out := inspectArguments{function: function, abi: abiName}
-	flags := map[string]*string{"function": &out.function, "abi": &out.abi}
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		dst, isFlag := flags[name]
-		switch {
-		case strings.HasPrefix(a, "-") && isFlag && hasValue:
-			*dst = value
-		case strings.HasPrefix(a, "-") && isFlag:
-			if i+1 == len(args) {
-				return out, false
-			}
-			i++
-			*dst = args[i]
-		case out.module == "" && !strings.HasPrefix(a, "-"):
-			out.module = a
-		default:
-			return out, false
-		}
+	module, rest, err := splitModuleArgs(args)
+	out := inspectArguments{module: module}
+	fs := flag.NewFlagSet("wasm inspect", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&out.function, "function", function, "")
+	fs.StringVar(&out.abi, "abi", abiName, "")
+	if err != nil || fs.Parse(rest) != nil {
+		return out, false
 	}
 	return out, out.module != ""
+}
+
+// splitModuleArgs separates the one MODULE argument from the flags around
+// it: urfave/cli stops parsing flags at the first argument, so flags after
+// the module arrive as plain arguments. Every flag of the wasm commands
+// takes a value (--name value or --name=value).
+func splitModuleArgs(args []string) (module string, flags []string, err error) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case strings.HasPrefix(a, "-"):
+			flags = append(flags, a)
+			if !strings.Contains(a, "=") && i+1 < len(args) {
+				i++
+				flags = append(flags, args[i])
+			}
+		case module == "":
+			module = a
+		default:
+			return "", nil, fmt.Errorf("unexpected argument %q: give one MODULE", a)
+		}
+	}
+	return module, flags, nil
 }
 
 // inspectModule prints the report of one module.

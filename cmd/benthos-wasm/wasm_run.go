@@ -33,7 +33,6 @@ var processorInitError = regexp.MustCompile(`^failed to init processor .*? path 
 
 // wasmRunOptions are the flags of `wasm run`.
 type wasmRunOptions struct {
-	module string
 	fields map[string]any // the wasm_smt fields
 	value  *string        // --value: one record, no standard input
 }
@@ -71,22 +70,9 @@ func parseWasmRunArgs(args []string) (wasmRunOptions, error) {
 	fs.Var(&params, "params", "") // the same: K=V, repeatable
 	fs.Var(&value, "value", "")
 
-	var module string
-	var rest []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case strings.HasPrefix(a, "-"):
-			rest = append(rest, a)
-			if !strings.Contains(a, "=") && i+1 < len(args) {
-				i++
-				rest = append(rest, args[i])
-			}
-		case module == "":
-			module = a
-		default:
-			return wasmRunOptions{}, fmt.Errorf("unexpected argument %q: give one MODULE", a)
-		}
+	module, rest, err := splitModuleArgs(args)
+	if err != nil {
+		return wasmRunOptions{}, err
 	}
 	if err := fs.Parse(rest); err != nil {
 		return wasmRunOptions{}, err
@@ -94,7 +80,7 @@ func parseWasmRunArgs(args []string) (wasmRunOptions, error) {
 	if module == "" {
 		return wasmRunOptions{}, errors.New("MODULE is missing")
 	}
-	opts := wasmRunOptions{module: module, value: value.v, fields: map[string]any{"module_path": module}}
+	opts := wasmRunOptions{value: value.v, fields: map[string]any{"module_path": module}}
 	for flagName, v := range strs {
 		if *v == "" {
 			continue
