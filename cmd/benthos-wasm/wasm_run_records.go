@@ -165,13 +165,13 @@ func resultOf(input int, msg *service.Message) (runResult, error) {
 		}
 		res.Value, res.ValueBase64 = textOrBase64Out(b)
 	}
-	err := msg.MetaWalkMut(func(name string, v any) error {
+	// MetaWalk gives every value as text, as the Kafka output writes it.
+	err := msg.MetaWalk(func(name, v string) error {
 		switch name {
 		case kafkameta.Key:
-			res.Key, res.KeyBase64 = textOrBase64Out([]byte(fmt.Sprint(v)))
+			res.Key, res.KeyBase64 = textOrBase64Out([]byte(v))
 		case kafkameta.Topic:
-			s := fmt.Sprint(v)
-			res.Topic = &s
+			res.Topic = &v
 		case kafkameta.Partition:
 			if n, err := kafkameta.Int(v); err == nil {
 				res.Partition = &n
@@ -187,7 +187,7 @@ func resultOf(input int, msg *service.Message) (runResult, error) {
 			if res.Headers == nil {
 				res.Headers = map[string]string{}
 			}
-			res.Headers[name] = metaText(v)
+			res.Headers[name] = v
 		}
 		return nil
 	})
@@ -202,14 +202,4 @@ func textOrBase64Out(b []byte) (text, b64 *string) {
 	}
 	s := base64.StdEncoding.EncodeToString(b)
 	return nil, &s
-}
-
-func metaText(v any) string {
-	switch t := v.(type) {
-	case string:
-		return t
-	case []byte:
-		return string(t)
-	}
-	return fmt.Sprint(v)
 }
