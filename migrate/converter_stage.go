@@ -45,9 +45,9 @@ func (t *translator) converterChecks() []step {
 // "" when the converter reads any bytes. The mapping leaves the message as
 // it is: it only fails it.
 func converterCheck(c *partConverter) (mapping, what string) {
-	src, present := "content()", "!("+tombstoneCondition+")"
+	src, present := "content()", valuePart.notNull()
 	if c.part == "key" {
-		src, present = "@kafka_key", "@kafka_key != null"
+		src, present = "@kafka_key", keyPart.notNull()
 	}
 	// fail throws the converter's error: reason, then the text of detail
 	// (a Bloblang expression) when there is one.
