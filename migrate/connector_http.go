@@ -236,12 +236,7 @@ func joinNotes(notes []string) string {
 // as Kafka Connect's task fails on it.
 func (t *translator) tombstones(behaviour string, out *yaml.Node, why string) *yaml.Node {
 	if behaviour == "fail" {
-		cases := seq(
-			newObj().set("check", str(tombstoneCondition), "").
-				set("output", component("reject", str("a record with a null value ("+why+")"), ""), "").node,
-			newObj().set("output", out, "").node,
-		)
-		n := component("switch", newObj().set("cases", cases, "").node, "")
+		n := outputSwitch(tombstoneCondition, component("reject", str("a record with a null value ("+why+")"), ""), out)
 		n.Content[0].HeadComment = commentText(why + ": a tombstone (null value) is refused, and so delivered again: Kafka Connect stops the task on it.")
 		return n
 	}

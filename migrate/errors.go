@@ -64,7 +64,7 @@ func (t *translator) errorHandling(main *yaml.Node) (*yaml.Node, string, error) 
 		errored := newObj().
 			set("drop", emptyObj(), "").
 			set("processors", seq(logProc), "")
-		return t.outputSwitch(errored.node, main), "errors.tolerance=all: Kafka Connect skips a record a transform fails on. Here it is\n" +
+		return outputSwitch("errored()", errored.node, main), "errors.tolerance=all: Kafka Connect skips a record a transform fails on. Here it is\n" +
 			"dropped (acknowledged, so its offset is committed) after an ERROR log line.", nil
 	}
 
@@ -88,7 +88,7 @@ func (t *translator) errorHandling(main *yaml.Node) (*yaml.Node, string, error) 
 	if len(procs) > 0 {
 		dlqOut.set("processors", seq(procs...), "")
 	}
-	return t.outputSwitch(dlqOut.node, main), comment, nil
+	return outputSwitch("errored()", dlqOut.node, main), comment, nil
 }
 
 // tolerance is errors.tolerance, in lower case.
@@ -99,15 +99,6 @@ func (t *translator) tolerance() string {
 // stopsOnError reports whether the pipeline stops on a failed record: a
 // source connector's under errors.tolerance=none.
 func (t *translator) stopsOnError() bool { return !t.sink && t.tolerance() == "none" }
-
-// outputSwitch sends errored messages to one output and the rest to main.
-func (t *translator) outputSwitch(errored, main *yaml.Node) *yaml.Node {
-	cases := seq(
-		newObj().set("check", str("errored()"), "").set("output", errored, "").node,
-		newObj().set("output", main, "").node,
-	)
-	return component("switch", newObj().set("cases", cases, "").node, "")
-}
 
 // stopOnErrorComment explains errors.tolerance=none for a source connector.
 const stopOnErrorComment = "errors.tolerance=none (the default): Kafka Connect stops the task on the first\n" +
@@ -129,11 +120,9 @@ const drainBeforeStop = "5s"
 func (t *translator) stopOnError() *yaml.Node {
 	message := fmt.Sprintf("connector %s stopped (errors.tolerance=none): a transform failed on the record for topic ${! @kafka_topic.or(\"\") } "+
 		"with value ${! content().string().slice(0, 200).quote() }: ${! error() }", t.c.Name)
-	stop := component("switch", seq(newObj().
-		set("check", str("errored()"), "").
-		set("processors", seq(
-			component("sleep", newObj().set("duration", str(drainBeforeStop), "").node, ""),
-			component("crash", str(message), "")), "").node), "")
+	stop := onlyWhen("errored()",
+		component("sleep", newObj().set("duration", str(drainBeforeStop), "").node, ""),
+		component("crash", str(message), ""))
 	stop.HeadComment = commentText("errors.tolerance=none: on the first record a transform fails on, wait " + drainBeforeStop + " for the records\n" +
 		"before it to be written, then stop with exit status 1 and an error naming the record, as a\n" +
 		"Kafka Connect task stops. Records read before it may be written again after a restart.")

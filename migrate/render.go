@@ -190,3 +190,21 @@ func spaceSections(doc []byte) []byte {
 	}
 	return []byte(strings.Join(out, "\n"))
 }
+
+// onlyWhen is a switch processor that runs procs on the messages check
+// holds for, and leaves the others as they are.
+func onlyWhen(check string, procs ...*yaml.Node) *yaml.Node {
+	return component("switch", seq(newObj().
+		set("check", str(check), "").
+		set("processors", seq(procs...), "").node), "")
+}
+
+// outputSwitch is a switch output that sends the messages check holds for
+// to matched and the others to main.
+func outputSwitch(check string, matched, main *yaml.Node) *yaml.Node {
+	cases := seq(
+		newObj().set("check", str(check), "").set("output", matched, "").node,
+		newObj().set("output", main, "").node,
+	)
+	return component("switch", newObj().set("cases", cases, "").node, "")
+}

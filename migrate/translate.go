@@ -334,9 +334,7 @@ func renderSteps(steps []step) *yaml.Node {
 		case s.cond != "" && s.wasm != nil:
 			s.wasm.set("check", str(s.cond), "")
 		case s.cond != "":
-			proc = component("switch", seq(newObj().
-				set("check", str(s.cond), "").
-				set("processors", seq(proc), "").node), "")
+			proc = onlyWhen(s.cond, proc)
 		}
 		proc.HeadComment = commentText(s.comment)
 		procs[i] = proc
