@@ -146,7 +146,7 @@ func (c *avroConverter) ToHostFor(guest, original []byte) (Stored, error) {
 func (c *avroConverter) fitError(cs *compiled[avro.Schema], err error) error {
 	var m *misfit
 	if errors.As(err, &m) {
-		return &FitError{Field: m.path, Schema: c.schemas.describe(cs), Reason: m.reason}
+		return &FitError{Field: m.path(), Schema: c.schemas.describe(cs), Reason: m.reason}
 	}
 	return &FitError{Schema: c.schemas.describe(cs), Reason: err.Error()}
 }

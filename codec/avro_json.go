@@ -42,14 +42,6 @@ import (
 // takes the first branch the value fits.
 
 // misfit is where a guest's JSON does not fit the schema, and why.
-type misfit struct{ path, reason string }
-
-func (m *misfit) Error() string { return fmt.Sprintf("%s: %s", m.path, m.reason) }
-
-func misfitf(format string, args ...any) error {
-	return &misfit{reason: fmt.Sprintf(format, args...)}
-}
-
 func deref(s avro.Schema) avro.Schema {
 	if r, ok := s.(*avro.RefSchema); ok {
 		return r.Schema()
@@ -472,24 +464,6 @@ func avroFromJSON(s avro.Schema, v any) (any, error) {
 		return arr.Interface(), nil
 	}
 	return primitiveFromJSON(s, v)
-}
-
-// within puts err, a misfit inside field (a name, or an index such as
-// "[2]"), at its place in the path.
-func within(err error, field string) error {
-	m, ok := err.(*misfit)
-	if !ok {
-		return err
-	}
-	switch {
-	case m.path == "":
-		m.path = field
-	case m.path[0] == '[':
-		m.path = field + m.path
-	default:
-		m.path = field + "." + m.path
-	}
-	return m
 }
 
 func unionFromJSON(s *avro.UnionSchema, v any) (any, error) {

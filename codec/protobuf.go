@@ -302,9 +302,9 @@ func (c *protobufConverter) describeMessage(cs *compiled[*protoSchema], md proto
 }
 
 func (c *protobufConverter) fitError(cs *compiled[*protoSchema], md protoreflect.MessageDescriptor, err error) error {
-	f, ok := err.(*protoMisfit)
+	f, ok := err.(*misfit)
 	if !ok {
 		return &FitError{Schema: c.describeMessage(cs, md), Reason: err.Error()}
 	}
-	return &FitError{Field: f.field(), Schema: c.describeMessage(cs, md), Reason: f.reason}
+	return &FitError{Field: f.path(), Schema: c.describeMessage(cs, md), Reason: f.reason}
 }

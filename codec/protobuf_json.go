@@ -277,46 +277,6 @@ func appendProtojson(dst []byte, m protoreflect.Message, types linker.Resolver) 
 	return buf.Bytes(), nil
 }
 
-// protoMisfit is where a guest's JSON does not fit the message, and why.
-// The path is collected as the error goes up, innermost segment first, so
-// that a value that fits costs no path strings.
-type protoMisfit struct {
-	segments []string // field names and "[2]" or "[\"key\"]"
-	reason   string
-}
-
-func (e *protoMisfit) Error() string {
-	if f := e.field(); f != "" {
-		return f + ": " + e.reason
-	}
-	return e.reason
-}
-
-// field is the path of the field, such as order.lines[2].sku.
-func (e *protoMisfit) field() string {
-	var b strings.Builder
-	for i := len(e.segments) - 1; i >= 0; i-- {
-		s := e.segments[i]
-		if b.Len() > 0 && !strings.HasPrefix(s, "[") {
-			b.WriteByte('.')
-		}
-		b.WriteString(s)
-	}
-	return b.String()
-}
-
-func protoMisfitf(format string, args ...any) error {
-	return &protoMisfit{reason: fmt.Sprintf(format, args...)}
-}
-
-// inField puts err, from a value inside segment, under that segment.
-func inField(err error, segment string) error {
-	if m, ok := err.(*protoMisfit); ok {
-		m.segments = append(m.segments, segment)
-	}
-	return err
-}
-
 // protoFromJSON sets the fields of m, a new message, from v, the guest's
 // JSON of it (parsed with json.Number numbers).
 func protoFromJSON(m protoreflect.Message, v any, types linker.Resolver) error {
@@ -337,7 +297,7 @@ func protoFromJSON(m protoreflect.Message, v any, types linker.Resolver) error {
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return protoMisfitf("expected an object (message %s), got %s", md.FullName(), jsonKind(v))
+		return misfitf("expected an object (message %s), got %s", md.FullName(), jsonKind(v))
 	}
 	fields := md.Fields()
 	matched := 0
@@ -351,17 +311,17 @@ func protoFromJSON(m protoreflect.Message, v any, types linker.Resolver) error {
 		}
 		if fv == nil {
 			if fd.Cardinality() == protoreflect.Required {
-				return inField(protoMisfitf("the field is required (proto2), got null or nothing"), string(fd.Name()))
+				return within(misfitf("the field is required (proto2), got null or nothing"), string(fd.Name()))
 			}
 			continue
 		}
 		if od := fd.ContainingOneof(); od != nil && !od.IsSynthetic() {
 			if other := m.WhichOneof(od); other != nil {
-				return inField(protoMisfitf("oneof %s has %s set already: set one of its fields, the others null", od.Name(), other.Name()), string(fd.Name()))
+				return within(misfitf("oneof %s has %s set already: set one of its fields, the others null", od.Name(), other.Name()), string(fd.Name()))
 			}
 		}
 		if err := protoFieldFromJSON(m, fd, fv, types); err != nil {
-			return inField(err, string(fd.Name()))
+			return within(err, string(fd.Name()))
 		}
 	}
 	if matched < len(obj) {
@@ -376,7 +336,7 @@ func protoFromJSON(m protoreflect.Message, v any, types linker.Resolver) error {
 		if !protoreflect.Name(segment).IsValid() {
 			segment = fmt.Sprintf("[%q]", segment) // "" or "a.b" would make the path ambiguous
 		}
-		return inField(protoMisfitf("message %s has no such field (fields are named as in the .proto)", md.FullName()), segment)
+		return within(misfitf("message %s has no such field (fields are named as in the .proto)", md.FullName()), segment)
 	}
 	return nil
 }
@@ -386,30 +346,30 @@ func protoFieldFromJSON(m protoreflect.Message, fd protoreflect.FieldDescriptor,
 	case fd.IsList():
 		arr, ok := v.([]any)
 		if !ok {
-			return protoMisfitf("expected an array, got %s", jsonKind(v))
+			return misfitf("expected an array, got %s", jsonKind(v))
 		}
 		list := m.Mutable(fd).List()
 		for i, e := range arr {
 			val, err := protoElemFromJSON(fd, e, types)
 			if err != nil {
-				return inField(err, "["+strconv.Itoa(i)+"]")
+				return within(err, "["+strconv.Itoa(i)+"]")
 			}
 			list.Append(val)
 		}
 	case fd.IsMap():
 		obj, ok := v.(map[string]any)
 		if !ok {
-			return protoMisfitf("expected an object (a map), got %s", jsonKind(v))
+			return misfitf("expected an object (a map), got %s", jsonKind(v))
 		}
 		mp := m.Mutable(fd).Map()
 		for k, e := range obj {
 			key, err := protoMapKeyFromJSON(fd.MapKey(), k)
 			if err != nil {
-				return inField(err, fmt.Sprintf("[%q]", k))
+				return within(err, fmt.Sprintf("[%q]", k))
 			}
 			val, err := protoElemFromJSON(fd.MapValue(), e, types)
 			if err != nil {
-				return inField(err, fmt.Sprintf("[%q]", k))
+				return within(err, fmt.Sprintf("[%q]", k))
 			}
 			mp.Set(key, val)
 		}
@@ -431,7 +391,7 @@ func protoElemFromJSON(fd protoreflect.FieldDescriptor, v any, types linker.Reso
 		return protoScalarFromJSON(fd, v)
 	}
 	if v == nil && md.FullName() != valueName { // null is a Value of its own
-		return protoreflect.Value{}, protoMisfitf("expected message %s, got null", md.FullName())
+		return protoreflect.Value{}, misfitf("expected message %s, got null", md.FullName())
 	}
 	m := dynamicpb.NewMessage(md)
 	if err := protoFromJSON(m, v, types); err != nil {
@@ -447,12 +407,12 @@ func protoScalarFromJSON(fd protoreflect.FieldDescriptor, v any) (protoreflect.V
 		if b, ok := v.(bool); ok {
 			return protoreflect.ValueOfBool(b), nil
 		}
-		return protoreflect.Value{}, protoMisfitf("expected a boolean, got %s", jsonKind(v))
+		return protoreflect.Value{}, misfitf("expected a boolean, got %s", jsonKind(v))
 	case protoreflect.StringKind:
 		if s, ok := v.(string); ok {
 			return protoreflect.ValueOfString(s), nil
 		}
-		return protoreflect.Value{}, protoMisfitf("expected a string, got %s", jsonKind(v))
+		return protoreflect.Value{}, misfitf("expected a string, got %s", jsonKind(v))
 	case protoreflect.BytesKind:
 		b, err := protoBytesFromJSON(v)
 		return protoreflect.ValueOfBytes(b), err
@@ -477,7 +437,7 @@ func protoScalarFromJSON(fd protoreflect.FieldDescriptor, v any) (protoreflect.V
 		f, err := protoFloatFromJSON(v, 64)
 		return protoreflect.ValueOfFloat64(f), err
 	}
-	return protoreflect.Value{}, protoMisfitf("the field has kind %s, which the protobuf converter does not know", kind)
+	return protoreflect.Value{}, misfitf("the field has kind %s, which the protobuf converter does not know", kind)
 }
 
 // numberText is the text of a JSON number, or of a string holding one (as
@@ -514,7 +474,7 @@ func protoIntFromJSON(kind protoreflect.Kind, v any, bits int) (int64, error) {
 		}
 	}
 	lo, hi := int64(math.MinInt64)>>(64-bits), int64(math.MaxInt64)>>(64-bits)
-	return 0, protoMisfitf("expected an %s (a whole number from %d to %d), got %s", kind, lo, hi, jsonKind(v))
+	return 0, misfitf("expected an %s (a whole number from %d to %d), got %s", kind, lo, hi, jsonKind(v))
 }
 
 func protoUintFromJSON(kind protoreflect.Kind, v any, bits int) (uint64, error) {
@@ -527,7 +487,7 @@ func protoUintFromJSON(kind protoreflect.Kind, v any, bits int) (uint64, error) 
 			return uint64(f), nil
 		}
 	}
-	return 0, protoMisfitf("expected a %s (a whole number from 0 to %d), got %s", kind, uint64(math.MaxUint64)>>(64-bits), jsonKind(v))
+	return 0, misfitf("expected a %s (a whole number from 0 to %d), got %s", kind, uint64(math.MaxUint64)>>(64-bits), jsonKind(v))
 }
 
 func protoFloatFromJSON(v any, bits int) (float64, error) {
@@ -537,7 +497,7 @@ func protoFloatFromJSON(v any, bits int) (float64, error) {
 	}
 	s, ok := numberText(v)
 	if !ok {
-		return 0, protoMisfitf(`expected a %s (a number, or "NaN", "Infinity", "-Infinity"), got %s`, what, jsonKind(v))
+		return 0, misfitf(`expected a %s (a number, or "NaN", "Infinity", "-Infinity"), got %s`, what, jsonKind(v))
 	}
 	switch s {
 	case "NaN":
@@ -551,7 +511,7 @@ func protoFloatFromJSON(v any, bits int) (float64, error) {
 	// (as the float32 shown for it is), one beyond it is out of range.
 	f, err := strconv.ParseFloat(s, bits)
 	if err != nil {
-		return 0, protoMisfitf(`expected a %s (a number, or "NaN", "Infinity", "-Infinity"), got %s`, what, jsonKind(v))
+		return 0, misfitf(`expected a %s (a number, or "NaN", "Infinity", "-Infinity"), got %s`, what, jsonKind(v))
 	}
 	return f, nil
 }
@@ -573,7 +533,7 @@ func protoBytesFromJSON(v any) ([]byte, error) {
 			return b, nil
 		}
 	}
-	return nil, protoMisfitf("expected bytes in base64 (a string), got %s", jsonKind(v))
+	return nil, misfitf("expected bytes in base64 (a string), got %s", jsonKind(v))
 }
 
 func protoEnumFromJSON(ed protoreflect.EnumDescriptor, v any) (protoreflect.Value, error) {
@@ -597,7 +557,7 @@ func protoEnumFromJSON(ed protoreflect.EnumDescriptor, v any) (protoreflect.Valu
 	if values.Len() > 10 {
 		names = append(names, "...")
 	}
-	return protoreflect.Value{}, protoMisfitf("expected a name of enum %s (%s) or its number, got %s", ed.FullName(), strings.Join(names, ", "), jsonKind(v))
+	return protoreflect.Value{}, misfitf("expected a name of enum %s (%s) or its number, got %s", ed.FullName(), strings.Join(names, ", "), jsonKind(v))
 }
 
 func protoMapKeyFromJSON(fd protoreflect.FieldDescriptor, k string) (protoreflect.MapKey, error) {
@@ -611,11 +571,11 @@ func protoMapKeyFromJSON(fd protoreflect.FieldDescriptor, k string) (protoreflec
 		case "false":
 			return protoreflect.ValueOfBool(false).MapKey(), nil
 		}
-		return protoreflect.MapKey{}, protoMisfitf(`the map's keys are booleans: expected "true" or "false"`)
+		return protoreflect.MapKey{}, misfitf(`the map's keys are booleans: expected "true" or "false"`)
 	default:
 		v, err := protoScalarFromJSON(fd, k)
 		if err != nil {
-			return protoreflect.MapKey{}, protoMisfitf("the map's keys are %s: %v", kind, err)
+			return protoreflect.MapKey{}, misfitf("the map's keys are %s: %v", kind, err)
 		}
 		return v.MapKey(), nil
 	}
@@ -624,14 +584,14 @@ func protoMapKeyFromJSON(fd protoreflect.FieldDescriptor, k string) (protoreflec
 func timestampFromJSON(m protoreflect.Message, v any) error {
 	s, ok := v.(string)
 	if !ok {
-		return protoMisfitf(`expected a google.protobuf.Timestamp (an RFC 3339 string like "2024-01-31T13:45:30.123Z"), got %s`, jsonKind(v))
+		return misfitf(`expected a google.protobuf.Timestamp (an RFC 3339 string like "2024-01-31T13:45:30.123Z"), got %s`, jsonKind(v))
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return protoMisfitf(`expected a google.protobuf.Timestamp (an RFC 3339 string like "2024-01-31T13:45:30.123Z"), got %s`, jsonKind(v))
+		return misfitf(`expected a google.protobuf.Timestamp (an RFC 3339 string like "2024-01-31T13:45:30.123Z"), got %s`, jsonKind(v))
 	}
 	if secs := t.Unix(); secs < minTimestampSeconds || secs > maxTimestampSeconds {
-		return protoMisfitf("google.protobuf.Timestamp %s is beyond the years 0001 to 9999", s)
+		return misfitf("google.protobuf.Timestamp %s is beyond the years 0001 to 9999", s)
 	}
 	fields := m.Descriptor().Fields()
 	m.Set(fields.ByNumber(1), protoreflect.ValueOfInt64(t.Unix()))
@@ -643,10 +603,10 @@ func timestampFromJSON(m protoreflect.Message, v any) error {
 func protojsonFromJSON(m protoreflect.Message, v any, types linker.Resolver) error {
 	b, err := json.Marshal(v) // json.Number values are written as they came
 	if err != nil {
-		return protoMisfitf("%v", err)
+		return misfitf("%v", err)
 	}
 	if err := (protojson.UnmarshalOptions{Resolver: types}).Unmarshal(b, m.Interface()); err != nil {
-		return protoMisfitf("expected %s in protojson's form: %v", m.Descriptor().FullName(), err)
+		return misfitf("expected %s in protojson's form: %v", m.Descriptor().FullName(), err)
 	}
 	return nil
 }
